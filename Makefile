@@ -1,0 +1,29 @@
+# make site   — set up .venv, fetch and verify the Pyodide assets, build _site/
+# make test   — the same set-up plus a browser, then every test
+# make serve  — build, then preview on http://127.0.0.1:8000/
+PYTHON := $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.kdsite-installed
+
+.PHONY: site test serve clean
+
+site: $(STAMP)
+	$(BIN)/kdsite build
+
+test: $(STAMP)
+	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: site
+	$(BIN)/kdsite serve --no-build
+
+# Re-install only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ not found" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf _site

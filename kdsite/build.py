@@ -1,0 +1,136 @@
+"""The build pipeline: load config → gather pages → pre-render → render → write."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kdsite.config import Config
+from kdsite.content import Page, gather_pages
+from kdsite.core.states import compute_state
+from kdsite.errors import BuildErrors, ConfigError, Problem
+from kdsite.markdown import make_markdown
+from kdsite.render import make_environment, render_page
+
+STATIC_DIR = Path(__file__).parent / "static"
+# Written into every output so a later build knows the folder is its own to replace.
+MARKER = ".kdsite-build"
+
+
+@dataclass
+class BuildReport:
+    """What a build made and noticed."""
+
+    pages: list[Page]
+    output: Path
+    seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def build(config: Config) -> BuildReport:
+    """Build the whole site into config.output_dir; raise BuildErrors listing every problem."""
+    start = time.perf_counter()
+    check_output_dir(config)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    pages = gather_pages(config.content_dir, problems)
+    _check_pages(pages, warnings)
+    if problems:
+        raise BuildErrors(problems)
+    if config.strict and warnings:
+        raise BuildErrors(warnings)
+    _prerender(pages, problems)
+    if problems:
+        raise BuildErrors(problems)
+
+    env = make_environment(config.templates_dir)
+    md = make_markdown()
+    site = {"title": config.title, "language": config.language, "url": config.site_url}
+    files = {page.path: render_page(env, md, page, site) for page in pages}
+    with_widgets = any(page.widgets for page in pages)
+    _write_site(config, files, with_widgets)
+    return BuildReport(pages, config.output_dir, time.perf_counter() - start, warnings)
+
+
+def _check_pages(pages: list[Page], warnings: list[Problem]) -> None:
+    """Add a warning for each page that lacks what readers and search engines use."""
+    for page in pages:
+        if not page.description:
+            warnings.append(Problem("page has no description", "add `description: …` to its front matter",
+                                    page.env["file"], 1))
+
+
+def _prerender(pages: list[Page], problems: list[Problem]) -> None:
+    """Compute every widget's first state with the same functions the browser runs."""
+    for page in pages:
+        for widget in page.widgets:
+            try:
+                widget.state = compute_state(widget.name, widget.config, {})
+            except (ValueError, ArithmeticError) as error:
+                problems.append(Problem(f"widget {widget.name}: {error}", "check its parameters",
+                                        widget.file, widget.line))
+
+
+def check_output_dir(config: Config) -> None:
+    """Refuse an output folder whose replacement would delete something the user wrote."""
+    out = config.output_dir
+    sources = {"content": config.content_dir, "templates": config.templates_dir}
+    guarded = {**sources, "the project root": config.root, "your home folder": Path.home().resolve()}
+    for name, path in guarded.items():
+        if out == path or out in path.parents:
+            raise ConfigError(f"output folder {out} is or contains {name}", "choose another --output, such as _site")
+    for name, path in sources.items():
+        if path in out.parents:
+            raise ConfigError(f"output folder {out} lies inside {name}", "choose another --output, such as _site")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ConfigError(f"output folder {out} exists and was not made by kdsite",
+                          "move its files away or choose another --output")
+
+
+def _write_site(config: Config, files: dict[str, str], with_widgets: bool) -> None:
+    """Write everything into a fresh folder, then swap it in: a failed build leaves the old site."""
+    out = config.output_dir
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for path, html in files.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        shutil.copytree(STATIC_DIR, staging / "_kd" / "static",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+        if with_widgets:
+            _write_runtime(config, staging / "_kd" / "pyodide")
+        (staging / MARKER).write_text("Made by kdsite build; replaced whole by the next build.\n")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _write_runtime(config: Config, dest: Path) -> None:
+    """Put Pyodide, the verified wheels, our core wheel and the site lock into dest."""
+    from kdsite.assets import ensure_pyodide
+    from kdsite.runtime_bundle import write_runtime
+    from kdsite.wheel import build_core_wheel
+
+    dist = ensure_pyodide(wheel_dir=config.pyodide_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_runtime(dist, dest, build_core_wheel(Path(tmp)))
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames."""
+    os.chmod(staging, 0o755)
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)

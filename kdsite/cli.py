@@ -1,0 +1,51 @@
+"""The `kdsite` command: a thin layer over build and serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kdsite.errors import KdsiteError
+
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="kdsite", description="Build the knowledge-distillation explainer.")
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="build the site into _site/")
+    build_cmd.add_argument("--output", type=Path, help="output folder (default: _site)")
+    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    serve_cmd = commands.add_parser("serve", help="build, then preview on 127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--output", type=Path, help="output folder (default: _site)")
+    serve_cmd.add_argument("--no-build", action="store_true", help="serve the existing output as it is")
+    args = parser.parse_args(argv)
+
+    from kdsite.build import build
+    from kdsite.config import load_config
+
+    try:
+        config = load_config(args.root, output=args.output, strict=getattr(args, "strict", False))
+        if not (args.command == "serve" and args.no_build):
+            report = build(config)
+            for warning in report.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            print(f"Built {len(report.pages)} pages into {report.output} in {report.seconds:.1f} s.")
+        if args.command == "serve":
+            from kdsite.serve import serve
+            serve(config.output_dir, port=args.port)
+        else:
+            print("Preview: make serve (or kdsite serve), then open http://127.0.0.1:8000/")
+    except KdsiteError as error:
+        print(f"kdsite: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

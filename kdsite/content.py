@@ -1,0 +1,94 @@
+"""Pages: read content/*.md, parse front matter and Markdown, collect widgets and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kdsite.directive import Widget
+from kdsite.errors import Problem
+from kdsite.markdown import make_markdown
+from kdsite.yamlblock import display_path, load_block
+
+FRONT_MATTER_KEYS = {"title": str, "description": str, "order": int}
+
+
+@dataclass
+class Page:
+    """One content file, parsed: where it goes, its metadata, tokens and widgets."""
+
+    source: Path
+    path: str  # output path relative to the site root, e.g. "glossary/term.html"
+    title: str
+    description: str = ""
+    order: int = 0
+    tokens: list = field(default_factory=list, repr=False)
+    env: dict = field(default_factory=dict, repr=False)
+    widgets: list[Widget] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        """Return the relative prefix from this page back to the site root."""
+        return "../" * self.path.count("/")
+
+
+def gather_pages(content_dir: Path, problems: list[Problem]) -> list[Page]:
+    """Parse every Markdown file under content_dir, adding every problem found to `problems`."""
+    md = make_markdown()
+    sources = sorted(content_dir.rglob("*.md"))
+    if not sources:
+        problems.append(Problem("no Markdown pages found", "add content/index.md", content_dir))
+    return [_parse_page(md, source, content_dir, problems) for source in sources]
+
+
+def _parse_page(md, source: Path, content_dir: Path, problems: list[Problem]) -> Page:
+    """Parse one page."""
+    shown = display_path(source)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(f"not UTF-8 text ({error.reason} at byte {error.start})",
+                                "save the file as UTF-8", shown, 1))
+        text = ""
+    env = {"file": shown, "problems": problems, "widgets": []}
+    tokens = md.parse(text, env)
+    meta = _front_matter(tokens, shown, problems)
+    relative = source.relative_to(content_dir).with_suffix(".html").as_posix()
+    title = meta.get("title") or _first_heading(tokens) or source.stem.replace("-", " ").capitalize()
+    return Page(source=source, path=relative, title=title, description=meta.get("description", ""),
+                order=meta.get("order", 0), tokens=tokens, env=env, widgets=env["widgets"])
+
+
+def _front_matter(tokens, file: Path, problems: list[Problem]) -> dict:
+    """Return the page's validated front matter, adding problems for bad keys."""
+    if not tokens or tokens[0].type != "front_matter":
+        return {}
+    # The opening --- is line 1, so the YAML starts on line 2.
+    block = load_block(tokens[0].content, file, 2, "front matter", problems)
+    if block is None:
+        return {}
+    meta = block.data or {}
+    if not isinstance(meta, dict):
+        problems.append(Problem("front matter is not a set of `key: value` lines",
+                                "write e.g. `title: My page`", file, 2))
+        return {}
+    good = {}
+    for key, value in meta.items():
+        expected = FRONT_MATTER_KEYS.get(key)
+        if expected is None:
+            problems.append(Problem(f"unknown front matter key {key!r}",
+                                    "use one of: " + ", ".join(FRONT_MATTER_KEYS), file, block.lines.get(key, 2)))
+        elif not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(Problem(f"front matter {key!r} should be {expected.__name__}, not {value!r}",
+                                    f"write {key}: followed by a {expected.__name__}", file, block.lines.get(key, 2)))
+        else:
+            good[key] = value
+    return good
+
+
+def _first_heading(tokens) -> str:
+    """Return the text of the first level-1 heading, if any."""
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            return tokens[i + 1].content
+    return ""

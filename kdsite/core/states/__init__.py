@@ -1,0 +1,27 @@
+"""Every widget's state function, by widget name: called by the build and by the worker."""
+
+import json
+
+from kdsite.core.states.distillation_viz import distillation_viz_state
+
+STATE_FUNCTIONS = {
+    "distillation-viz": distillation_viz_state,
+}
+
+
+def compute_state(widget: str, config: dict, controls: dict) -> dict:
+    """Return the state of `widget` for its validated `config` and the current `controls`."""
+    try:
+        function = STATE_FUNCTIONS[widget]
+    except KeyError:
+        raise ValueError(f"unknown widget {widget!r}") from None
+    return function(config, controls)
+
+
+def compute_state_json(widget: str, config_json: str, controls_json: str) -> str:
+    """Return `compute_state` as JSON text; the entry point of the worker's "state" message.
+
+    Counterpart: kdsite/static/worker.js, handler for {type: "state", widget, config, controls}.
+    """
+    state = compute_state(widget, json.loads(config_json), json.loads(controls_json))
+    return json.dumps(state, allow_nan=False)

@@ -1,0 +1,45 @@
+"""The Jinja environment and page rendering: Markdown tokens + widgets → HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from kdsite.content import Page
+from kdsite.directive import Widget
+from kdsite.widgets import WIDGETS
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Return the Jinja environment; autoescape is on for every template, whatever its name."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def config_json(config: dict) -> str:
+    """Return a widget's config as compact JSON for its data-kd-config attribute."""
+    return json.dumps(config, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def render_widget(env: jinja2.Environment, widget: Widget) -> str:
+    """Return the pre-rendered HTML of one widget, from its first state."""
+    spec = WIDGETS[widget.name]
+    context = {"id": widget.id, "config_json": config_json(widget.config), **spec.extras(widget.config)}
+    return env.get_template(spec.template).render(widget=context, config=widget.config, state=widget.state)
+
+
+def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict) -> str:
+    """Return the full HTML of a page parsed by `md`."""
+    page_env = dict(page.env, render_widget=lambda w: render_widget(env, w))
+    body = md.renderer.render(page.tokens, md.options, page_env)
+    context = {"html": Markup(body), "title": page.title, "description": page.description,
+               "widgets": page.widgets, "path": page.path}
+    return env.get_template("page.html").render(page=context, site=site, root=page.root)

@@ -1,0 +1,45 @@
+"""YAML blocks inside Markdown (front matter, widget parameters), with file line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kdsite.errors import Problem
+
+
+@dataclass
+class Block:
+    """A parsed YAML block: its data, and the file line of each top-level key."""
+
+    data: Any
+    lines: dict[str, int]
+
+
+def load_block(text: str, file: Path, first_line: int, what: str, problems: list[Problem]) -> Block | None:
+    """Parse YAML whose first line is file line `first_line`; add a problem and return None if invalid."""
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        problems.append(Problem(f"{what} is not valid YAML ({reason})",
+                                "write one `name: value` per line, lists as [a, b, c]",
+                                file, first_line + (mark.line if mark else 0)))
+        return None
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        lines = {str(key.value): first_line + key.start_mark.line for key, _ in node.value}
+    return Block(data, lines)
+
+
+def display_path(path: Path) -> Path:
+    """Return path relative to the working directory when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
