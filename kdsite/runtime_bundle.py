@@ -1,0 +1,102 @@
+"""Put the Pyodide runtime, its wheels, kdsite's own wheel and a site lock into a built site."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .assets import PyodideDist, resolve_closure, sha256_file
+from .errors import AssetError
+from .pins import PYODIDE_VERSION, SITE_CORE_FILES
+
+LOCK = "pyodide-lock.json"
+
+
+def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
+    """Fill dest with the runtime and a lock naming only what kdsite needs; return the lock."""
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted = {name: dist.core_file(name) for name in SITE_CORE_FILES if name != LOCK}
+    wanted[core_wheel.name] = core_wheel
+    for name, src in wanted.items():
+        copy_if_different(src, dest / name)
+
+    lock = site_lock(dist.lock, dest / core_wheel.name, dest)
+    for name, entry in lock["packages"].items():
+        if entry["file_name"] == core_wheel.name:
+            continue
+        if name not in dist.wheels:
+            raise AssetError(f"{core_wheel.name} needs {name}, which ensure_pyodide() did not fetch",
+                             f"add {name!r} to RUNTIME_PACKAGES in kdsite/pins.py")
+        copy_if_different(dist.wheels[name], dest / entry["file_name"])
+        wanted[entry["file_name"]] = dist.wheels[name]
+
+    # Drop wheels of earlier builds (an old kdsite version, say) so the site ships only these.
+    for stale in dest.glob("*.whl"):
+        if stale.name not in wanted:
+            stale.unlink()
+    text = json.dumps(lock, sort_keys=True)  # the official lock's own layout
+    if not (dest / LOCK).is_file() or (dest / LOCK).read_text(encoding="utf-8") != text:
+        _atomic_write(dest / LOCK, text.encode())
+    return lock
+
+
+def site_lock(official: dict, wheel: Path, base: Path) -> dict:
+    """Return the official lock plus `wheel`, trimmed to the wheel's dependency closure."""
+    # pyodide-lock is build-side only; kdsite's browser core must import with numpy alone.
+    from packaging.utils import canonicalize_name, parse_wheel_filename
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock import utils as lock_utils
+
+    # pyodide-lock memoises wheel metadata by path; a rebuilt wheel at the same path in a
+    # long-running process (a dev server) would otherwise keep its old Requires-Dist.
+    getattr(lock_utils._wheel_metadata, "cache_clear", lambda: None)()
+    try:
+        spec = lock_utils.add_wheels_to_spec(PyodideLockSpec.from_dict(official), [wheel],
+                                             base_path=base)
+    except RuntimeError as e:  # e.g. a Requires-Dist that Pyodide does not ship
+        raise AssetError(f"cannot add {wheel.name} to the Pyodide lock: {e}",
+                         "depend only on packages Pyodide ships") from e
+    lock = spec.to_dict()
+    # The spec drops info.version as deprecated, yet Pyodide 0.27 refuses a lock whose
+    # version differs from its own, so the official info goes back in verbatim.
+    lock["info"] = dict(official["info"])
+    if lock["info"].get("version") != PYODIDE_VERSION:
+        raise AssetError(f"the official lock says Pyodide {lock['info'].get('version')}, "
+                         f"expected {PYODIDE_VERSION}", "clear the kdsite cache")
+    # The spec adds empty "tool" tables the official lock never has; keep Pyodide's layout.
+    if not lock.get("tool"):
+        lock.pop("tool", None)
+    name = canonicalize_name(parse_wheel_filename(wheel.name)[0])
+    keep = resolve_closure(lock, [name])
+    lock["packages"] = {n: p for n, p in lock["packages"].items() if n in keep}
+    for entry in lock["packages"].values():
+        if not entry.get("tool"):
+            entry.pop("tool", None)
+    return lock
+
+
+def copy_if_different(src: Path, dst: Path) -> None:
+    """Copy src to dst unless dst already has the same size and sha256."""
+    if dst.is_file() and dst.stat().st_size == src.stat().st_size \
+            and sha256_file(dst) == sha256_file(src):
+        return
+    _atomic_write(dst, None, src)
+
+
+def _atomic_write(dst: Path, data: bytes | None, src: Path | None = None) -> None:
+    """Write data (or a copy of src) to dst through a temp file, so readers never see half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}-", dir=dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if src is None:
+                out.write(data)
+            else:
+                with open(src, "rb") as f:
+                    shutil.copyfileobj(f, out)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

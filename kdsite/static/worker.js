@@ -1,0 +1,153 @@
+// kdsite Python worker (module Web Worker, one per page, started by runtime.js).
+// Boots Pyodide from ../pyodide/ (relative to this file), loads numpy + kdsite from the
+// site's own pyodide-lock.json with integrity checks, then answers "state" requests by
+// calling kdsite.core.states.compute_state_json. No request ever leaves the site.
+//
+// Message protocol (runtime.js is the other side):
+//   runtime -> worker  {type: "state", id, widget, config, controls}
+//   worker  -> runtime {type: "progress", stage, text}
+//                      {type: "ready", version}
+//                      {type: "state", id, widget, state}
+//                      {type: "error", id, widget, message}    (one request failed)
+//                      {type: "error", fatal: true, message}    (Python could not start)
+
+const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
+const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
+
+const HOW_TO_FIX =
+  "Check that the server sends .wasm files as application/wasm, that WebAssembly is " +
+  "allowed (Content-Security-Policy needs 'wasm-unsafe-eval'), and that the _kd/pyodide/ " +
+  "files are present.";
+
+let computeStateJson = null; // Python kdsite.core.states.compute_state_json once ready
+let failed = false;
+const queue = []; // "state" requests that arrived before ready
+
+function progress(stage, text) {
+  // Counterpart: runtime.js onmessage "progress".
+  self.postMessage({ type: "progress", stage, text });
+}
+
+function fatal(message) {
+  if (failed) return;
+  failed = true;
+  queue.length = 0;
+  // Counterpart: runtime.js onmessage "error" (msg.fatal).
+  self.postMessage({ type: "error", fatal: true, message });
+}
+
+/** The readable last line of a Python traceback (e.g. "ValueError: temperature must be > 0"). */
+function lastLine(err) {
+  const text = String((err && err.message) || err || "unknown error").trim();
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.length ? lines[lines.length - 1] : text;
+}
+
+function handleState(msg) {
+  // Counterpart: runtime.js send() "state"; Python side: kdsite/core/states/__init__.py
+  // compute_state_json (JSON text in, JSON text out).
+  const { id, widget } = msg;
+  try {
+    const text = computeStateJson(widget, JSON.stringify(msg.config), JSON.stringify(msg.controls));
+    const state = JSON.parse(text);
+    // Counterpart: runtime.js onmessage "state".
+    self.postMessage({ type: "state", id, widget, state });
+  } catch (err) {
+    // Counterpart: runtime.js onmessage "error" (per request, not fatal).
+    self.postMessage({ type: "error", id, widget, message: lastLine(err) });
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const msg = event.data || {};
+  if (msg.type !== "state" || failed) return; // Counterpart: runtime.js send() "state".
+  if (computeStateJson) handleState(msg);
+  else queue.push(msg);
+});
+
+async function fetchLock() {
+  let response;
+  try {
+    response = await fetch(LOCK_URL);
+  } catch (err) {
+    throw new Error(`could not fetch _kd/pyodide/pyodide-lock.json (${lastLine(err)}).`);
+  }
+  if (!response.ok) {
+    throw new Error(`_kd/pyodide/pyodide-lock.json is missing (HTTP ${response.status}); rebuild the site (make site).`);
+  }
+  return response.json();
+}
+
+async function boot() {
+  progress("python", "Starting Python");
+
+  // Pyodide reports a failed WebAssembly compile (wrong MIME type, CSP, missing file) only
+  // through console.warn("wasm instantiation failed!") and then hangs forever; turn it
+  // into an immediate fatal error instead of waiting for runtime.js's time limit.
+  const originalWarn = console.warn;
+  let wasmFailed = false;
+  console.warn = (...args) => {
+    originalWarn.apply(console, args);
+    const text = args.map((a) => String(a)).join(" ");
+    if (text.includes("wasm instantiation failed")) {
+      wasmFailed = true;
+    } else if (wasmFailed) {
+      fatal(`Python's WebAssembly failed to start (${lastLine(text)}). ${HOW_TO_FIX}`);
+    }
+  };
+
+  let pyodide;
+  let lock;
+  try {
+    const lockPromise = fetchLock();
+    lockPromise.catch(() => {}); // reported below, after loadPyodide settles
+    const { loadPyodide } = await import("../pyodide/pyodide.mjs");
+    pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL });
+    lock = await lockPromise;
+  } catch (err) {
+    fatal(`Python failed to start: ${lastLine(err)} ${HOW_TO_FIX}`);
+    return;
+  } finally {
+    console.warn = originalWarn;
+  }
+  if (failed) return;
+
+  const errors = [];
+  const packages = Object.keys(lock.packages || {}).filter((name) => name !== "kdsite");
+  progress("packages", `Loading ${packages.concat(["kdsite"]).join(" + ")}`);
+  try {
+    // Resolves even when a wheel failed (e.g. its sha256 did not match); checked below.
+    await pyodide.loadPackage(["kdsite"], {
+      checkIntegrity: true,
+      messageCallback: () => {}, // "Loading …"/"Loaded …" lines; progress is posted above
+      errorCallback: (text) => errors.push(text),
+    });
+  } catch (err) {
+    errors.push(lastLine(err));
+  }
+
+  progress("check", "Checking kdsite");
+  const expected = lock.packages && lock.packages.kdsite && lock.packages.kdsite.version;
+  let version = null;
+  try {
+    version = pyodide.runPython("import kdsite, kdsite.core.states\nkdsite.__version__");
+  } catch (err) {
+    errors.push(lastLine(err));
+  }
+  if (!version || version !== expected) {
+    if (version) errors.push(`kdsite ${version} is installed but the site's lock file names ${expected}`);
+    const detail = errors.length ? ` Details: ${errors.join(" ")}` : "";
+    fatal(
+      "kdsite package failed to load — its wheel may have failed the integrity check; " +
+        `rebuild the site (make site).${detail}`,
+    );
+    return;
+  }
+
+  computeStateJson = pyodide.pyimport("kdsite.core.states").compute_state_json;
+  // Counterpart: runtime.js onmessage "ready".
+  self.postMessage({ type: "ready", version });
+  while (queue.length) handleState(queue.shift());
+}
+
+boot().catch((err) => fatal(`Python failed to start: ${lastLine(err)}`));

@@ -1,0 +1,85 @@
+"""The numpy core under real Pyodide in Node gives the same numbers as under CPython."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.pyodide
+
+RUNNER = Path(__file__).with_name("run_python.mjs")
+
+# Executed both in CPython and in Pyodide; its last line is the JSON result.
+PROGRAM = """
+import json
+import kdsite
+import numpy as np
+from kdsite.core.softening import soften_probs, soften_logits
+from kdsite.core.divergences import kl_divergence, entropy
+from kdsite.core.states import compute_state
+
+teacher = [0.7, 0.2, 0.05, 0.03, 0.02]
+student = [0.55, 0.18, 0.12, 0.1, 0.05]
+config = {"teacher": teacher, "student": student, "labels": ["cat", "dog", "fox", "fish", "bird"],
+          "temperature": 1.0}
+results = {"version": kdsite.__version__, "numbers": {}, "states": {}}
+for t in (0.01, 0.5, 1.0, 3.0, 10.0, 100.0):
+    p, q = soften_probs(teacher, t), soften_probs(student, t)
+    results["numbers"][str(t)] = {
+        "teacher": p.tolist(), "kl": kl_divergence(p, q), "entropy": entropy(p),
+        "logits": soften_logits([3.0, 1.0, -2.0, 0.5], t).tolist(),
+    }
+    results["states"][str(t)] = compute_state("distillation-viz", config, {"temperature": t})
+results["inf"] = compute_state("distillation-viz", {"teacher": [0.5, 0.5], "student": [1.0, 0.0],
+                                                    "temperature": 1.0}, {})["readouts"]["kl"]
+json.dumps(results)
+"""
+
+
+def run_in_cpython() -> dict:
+    """Return the program's result under this interpreter."""
+    namespace: dict = {}
+    *body, last = PROGRAM.strip().splitlines()
+    exec("\n".join(body), namespace)
+    return json.loads(eval(last, namespace))
+
+
+@pytest.fixture(scope="module")
+def pyodide_result(built_site) -> dict:
+    """Return the program's result under Pyodide in Node, loading the built site's runtime."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests: install nodejs")
+    done = subprocess.run([node, str(RUNNER), str(built_site / "_kd" / "pyodide")], input=PROGRAM,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_pyodide_loads_our_wheel_by_name(pyodide_result):
+    import kdsite
+    assert pyodide_result["version"] == kdsite.__version__
+
+
+def test_numbers_agree_with_cpython(pyodide_result):
+    expected = run_in_cpython()["numbers"]
+    for t, numbers in expected.items():
+        got = pyodide_result["numbers"][t]
+        # Different libm builds (emscripten vs glibc) may differ in the last bits.
+        assert got["teacher"] == pytest.approx(numbers["teacher"], rel=1e-12, abs=1e-300)
+        assert got["logits"] == pytest.approx(numbers["logits"], rel=1e-12, abs=1e-300)
+        assert got["kl"] == pytest.approx(numbers["kl"], rel=1e-10, abs=1e-15)
+        assert got["entropy"] == pytest.approx(numbers["entropy"], rel=1e-12, abs=1e-15)
+
+
+def test_widget_states_show_the_same_text(pyodide_result):
+    expected = run_in_cpython()
+    for t, state in expected["states"].items():
+        got = pyodide_result["states"][t]
+        assert got["aria_label"] == state["aria_label"]
+        assert got["readouts"]["kl"]["text"] == state["readouts"]["kl"]["text"]
+        assert [b["teacher_text"] for b in got["bars"]] == [b["teacher_text"] for b in state["bars"]]
+        assert [b["delta"] for b in got["bars"]] == [b["delta"] for b in state["bars"]]
+    assert pyodide_result["inf"] == {"value": "inf", "text": "∞"}
