@@ -79,7 +79,7 @@ def check_output_dir(config: Config) -> None:
     """Refuse an output folder whose replacement would delete something the user wrote."""
     out = config.output_dir
     sources = {"content": config.content_dir, "templates": config.templates_dir}
-    guarded = {**sources, "the project root": config.root, "your home folder": Path.home().resolve()}
+    guarded = {"the project root": config.root, "your home folder": Path.home().resolve(), **sources}
     for name, path in guarded.items():
         if out == path or out in path.parents:
             raise ConfigError(f"output folder {out} is or contains {name}", "choose another --output, such as _site")

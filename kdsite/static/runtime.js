@@ -11,12 +11,10 @@
 //                      {type: "error", id, widget, message}    (one request failed)
 //                      {type: "error", fatal: true, message}    (Python could not start)
 
+import { HOW_TO_FIX } from "./advice.js";
+
 const DEFAULT_TIMEOUT_MS = 60000;
 
-const HOW_TO_FIX =
-  "Check that the server sends .wasm files as application/wasm, that WebAssembly is " +
-  "allowed (Content-Security-Policy needs 'wasm-unsafe-eval'), and that the _kd/pyodide/ " +
-  "files are present.";
 
 const STILL_VISIBLE = "The figure still shows its last computed values.";
 

@@ -11,13 +11,11 @@
 //                      {type: "error", id, widget, message}    (one request failed)
 //                      {type: "error", fatal: true, message}    (Python could not start)
 
+import { HOW_TO_FIX } from "./advice.js";
+
 const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
 const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
 
-const HOW_TO_FIX =
-  "Check that the server sends .wasm files as application/wasm, that WebAssembly is " +
-  "allowed (Content-Security-Policy needs 'wasm-unsafe-eval'), and that the _kd/pyodide/ " +
-  "files are present.";
 
 let computeStateJson = null; // Python kdsite.core.states.compute_state_json once ready
 let failed = false;
