@@ -5,6 +5,8 @@ import math
 
 def data_value(x: float) -> str:
     """Return the full-precision text of x for a `data-value` attribute (`inf` for ∞)."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return str(x)
     x = float(x)
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"

@@ -99,3 +99,30 @@ def widget_id(value: Any) -> str:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ParamError(f"{value!r} is not a valid id", allowed)
     return value
+
+
+def integer_between(low: int, high: int) -> Callable[[Any], int]:
+    """Return a check for a whole number in [low, high]."""
+    allowed = f"a whole number from {low} to {high}"
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ParamError(f"{value!r} is not a whole number", allowed)
+        if not low <= value <= high:
+            raise ParamError(f"{value!r} is not between {low} and {high}", allowed)
+        return value
+
+    return check
+
+
+def number_between(low: float, high: float) -> Callable[[Any], float]:
+    """Return a check for a number in [low, high]."""
+    allowed = f"a number from {low:g} to {high:g}"
+
+    def check(value: Any) -> float:
+        number = _number(value, allowed)
+        if not low <= number <= high:
+            raise ParamError(f"{value!r} is not between {low:g} and {high:g}", allowed)
+        return number
+
+    return check

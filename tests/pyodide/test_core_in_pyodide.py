@@ -38,10 +38,10 @@ json.dumps(results)
 """
 
 
-def run_in_cpython() -> dict:
-    """Return the program's result under this interpreter."""
+def run_in_cpython(program: str = PROGRAM) -> dict:
+    """Return a program's result under this interpreter."""
     namespace: dict = {}
-    *body, last = PROGRAM.strip().splitlines()
+    *body, last = program.strip().splitlines()
     exec("\n".join(body), namespace)
     return json.loads(eval(last, namespace))
 
@@ -49,13 +49,7 @@ def run_in_cpython() -> dict:
 @pytest.fixture(scope="module")
 def pyodide_result(built_site) -> dict:
     """Return the program's result under Pyodide in Node, loading the built site's runtime."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed for the Pyodide tests: install nodejs")
-    done = subprocess.run([node, str(RUNNER), str(built_site / "_kd" / "pyodide")], input=PROGRAM,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_program(built_site, PROGRAM)
 
 
 def test_pyodide_loads_our_wheel_by_name(pyodide_result):
@@ -83,3 +77,45 @@ def test_widget_states_show_the_same_text(pyodide_result):
         assert [b["teacher_text"] for b in got["bars"]] == [b["teacher_text"] for b in state["bars"]]
         assert [b["delta"] for b in got["bars"]] == [b["delta"] for b in state["bars"]]
     assert pyodide_result["inf"] == {"value": "inf", "text": "∞"}
+
+
+# A short training run: the same seed must give the same numbers in both interpreters.
+TRAINING = """
+import json, time
+from kdsite.core.lab import LabRun, LabSettings
+from kdsite.core.training import trained_teacher
+start = time.perf_counter()
+trained_teacher(2, 0)
+teacher_seconds = time.perf_counter() - start
+run = LabRun(LabSettings(epochs=10))
+run.step(10)
+result = {"teacher_seconds": teacher_seconds, "history": [[s.as_dict(), d.as_dict()] for s, d in run.history]}
+json.dumps(result)
+"""
+
+# Stated tolerance: emscripten's and glibc's libm may round tanh/exp differently in the last
+# bit; ten epochs of SGD keep that far below 1e-9 relative. Accuracies must match exactly.
+TRAINING_RTOL = 1e-9
+
+
+def run_program(built_site, program: str) -> dict:
+    """Return a program's JSON result under Pyodide in Node."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests: install nodejs")
+    done = subprocess.run([node, str(RUNNER), str(built_site / "_kd" / "pyodide")], input=program,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_training_run_agrees_with_cpython(built_site):
+    got = run_program(built_site, TRAINING)
+    expected = run_in_cpython(TRAINING)
+    print(f"teacher training: Pyodide {got['teacher_seconds']:.2f} s, CPython {expected['teacher_seconds']:.2f} s")
+    for got_pair, want_pair in zip(got["history"], expected["history"], strict=True):
+        for g, w in zip(got_pair, want_pair):
+            for key in ("train_accuracy", "test_accuracy", "agreement", "epoch"):
+                assert g[key] == w[key], key
+            for key in ("loss_hard", "loss_soft", "loss_total", "kl"):
+                assert g[key] == pytest.approx(w[key], rel=TRAINING_RTOL), key

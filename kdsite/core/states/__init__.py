@@ -3,10 +3,14 @@
 import json
 
 from kdsite.core.states.distillation_viz import distillation_viz_state
+from kdsite.core.states.training_lab import train_json, training_lab_state
 
 STATE_FUNCTIONS = {
     "distillation-viz": distillation_viz_state,
+    "training-lab": training_lab_state,
 }
+
+__all__ = ["STATE_FUNCTIONS", "compute_state", "compute_state_json", "train_json"]
 
 
 def compute_state(widget: str, config: dict, controls: dict) -> dict:

@@ -1,0 +1,144 @@
+"""State of the `training-lab` widget: a run's curves, decision maps, readouts and table."""
+
+from __future__ import annotations
+
+import json
+
+from kdsite.core.display import data_value, fixed, percent
+from kdsite.core.lab import GRID, LabRun, LabSettings, decision_runs
+
+CURVES = ("loss-hard", "loss-soft", "loss-total", "kl-distilled", "kl-scratch")
+
+# Runs kept alive between "train" messages, by the page's run id (one per widget).
+_RUNS: dict[str, LabRun] = {}
+
+
+def lab_settings(config: dict, controls: dict) -> LabSettings:
+    """Return the run settings from the widget's config, overridden by the reader's controls."""
+    pick = lambda control, key: controls.get(control, config[key])  # noqa: E731
+    return LabSettings(
+        teacher_layers=int(pick("teacher-layers", "teacher_layers")),
+        student_layers=int(pick("student-layers", "student_layers")),
+        temperature=float(pick("temperature", "temperature")),
+        alpha=float(pick("alpha", "alpha")),
+        epochs=int(config["epochs"]),
+        seed=int(config["seed"]),
+    )
+
+
+def _readout(value: float, text: str) -> dict:
+    """Return a readout: full-precision value and display text."""
+    return {"value": data_value(value), "text": text}
+
+
+def _layers_text(layers: int, params: int) -> str:
+    """Return e.g. '2 hidden layers · 1,317 parameters'."""
+    noun = "hidden layer" if layers == 1 else "hidden layers"
+    return f"{layers} {noun} · {params:,} parameters"
+
+
+def _normalise(points, bounds) -> list[list[float]]:
+    """Return points as [u, v] in the unit square, v = 0 at the top."""
+    xmin, xmax, ymin, ymax = bounds
+    return [[round((x - xmin) / (xmax - xmin), 5), round((ymax - y) / (ymax - ymin), 5)] for x, y in points]
+
+
+def _prediction(run: LabRun, index: int) -> dict:
+    """Return the prediction panel for test point `index`."""
+    names = run.data.names
+    panel = {"index": index, "true": names[int(run.data.y_test[index])], "models": {}}
+    for key, model in (("teacher", run.teacher), ("scratch", run.scratch), ("distilled", run.distilled)):
+        probs = run.probabilities(model, index)
+        panel["models"][key] = {"predicted": names[int(probs.argmax())],
+                                "probs": [data_value(p) for p in probs],
+                                "texts": [percent(p) for p in probs]}
+    return panel
+
+
+def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None) -> dict:
+    """Return everything the lab shows for the run as it stands."""
+    s = run.settings
+    scratch, distilled = run.history[-1]
+    teacher_params, student_params = (int(n) for n in run.parameters())
+    bounds = run.data.bounds
+    point = run.default_point() if point is None else max(0, min(int(point), len(run.data.y_test) - 1))
+    readouts = {
+        "epoch": _readout(run.epoch, str(run.epoch)),
+        "loss-hard": _readout(distilled.loss_hard, fixed(distilled.loss_hard, 3)),
+        "loss-soft": _readout(distilled.loss_soft, fixed(distilled.loss_soft, 3)),
+        "loss-total": _readout(distilled.loss_total, fixed(distilled.loss_total, 3)),
+        "kl": _readout(distilled.kl, fixed(distilled.kl, 4)),
+        "accuracy-teacher": _readout(run.teacher_metrics.test_accuracy, percent(run.teacher_metrics.test_accuracy)),
+        "accuracy-scratch": _readout(scratch.test_accuracy, percent(scratch.test_accuracy)),
+        "accuracy-distilled": _readout(distilled.test_accuracy, percent(distilled.test_accuracy)),
+        "agreement-scratch": _readout(scratch.agreement, percent(scratch.agreement)),
+        "agreement-distilled": _readout(distilled.agreement, percent(distilled.agreement)),
+        "params-teacher": _readout(teacher_params, f"{teacher_params:,}"),
+        "params-student": _readout(student_params, f"{student_params:,}"),
+    }
+    if timings:
+        for key, seconds in timings.items():
+            readouts[f"time-{key}"] = _readout(seconds, f"{seconds * 1e6:.1f} µs")
+    history = run.history
+    curves = {
+        "loss-hard": [m.loss_hard for _, m in history],
+        "loss-soft": [m.loss_soft for _, m in history],
+        "loss-total": [m.loss_total for _, m in history],
+        "kl-distilled": [m.kl for _, m in history],
+        "kl-scratch": [m.kl for m, _ in history],
+    }
+    return {
+        "epoch": run.epoch,
+        "epochs": s.epochs,
+        "done": run.done,
+        "controls": {
+            "temperature": _readout(s.temperature, fixed(s.temperature, 1)),
+            "alpha": _readout(s.alpha, fixed(s.alpha, 2)),
+            "teacher-layers": _readout(s.teacher_layers, _layers_text(s.teacher_layers, teacher_params)),
+            "student-layers": _readout(s.student_layers, _layers_text(s.student_layers, student_params)),
+            "point": _readout(point, str(point)),
+        },
+        "readouts": readouts,
+        "curves": {key: [round(v, 6) for v in values] for key, values in curves.items()},
+        "grid": GRID,
+        "regions": {
+            "teacher": decision_runs(run.teacher, bounds),
+            "scratch": decision_runs(run.scratch, bounds),
+            "distilled": decision_runs(run.distilled, bounds),
+        },
+        "classes": list(run.data.names),
+        "points": {
+            "test": [[*uv, int(c)] for uv, c in zip(_normalise(run.data.x_test, bounds), run.data.y_test)],
+            "transfer": [[*uv, int(c)] for uv, c in zip(_normalise(run.transfer.x_train, bounds), run.transfer.y_train)],
+        },
+        "prediction": _prediction(run, point),
+        "aria_label": (
+            f"Training lab at epoch {run.epoch} of {s.epochs}, T = {fixed(s.temperature, 1)}, "
+            f"α = {fixed(s.alpha, 2)}. Test accuracy: teacher {percent(run.teacher_metrics.test_accuracy)}, "
+            f"scratch student {percent(scratch.test_accuracy)}, distilled student {percent(distilled.test_accuracy)}. "
+            f"Agreement with the teacher: scratch {percent(scratch.agreement)}, "
+            f"distilled {percent(distilled.agreement)}."
+        ),
+    }
+
+
+def training_lab_state(config: dict, controls: dict) -> dict:
+    """Return the lab at epoch 0 for these settings (the build's pre-rendered state)."""
+    return lab_state(LabRun(lab_settings(config, controls)), controls.get("point", config.get("point")))
+
+
+def train_json(run_id: str, config_json: str, controls_json: str, epochs: int, restart: bool) -> str:
+    """Advance run `run_id` by `epochs` (restarting it first if asked) and return its state as JSON.
+
+    Counterpart: kdsite/static/worker.js, handler for {type: "train", run, config, controls,
+    epochs, restart}, which answers {type: "epoch", run, state}.
+    """
+    config, controls = json.loads(config_json), json.loads(controls_json)
+    settings = lab_settings(config, controls)
+    run = _RUNS.get(run_id)
+    if restart or run is None or run.settings != settings:
+        run = _RUNS[run_id] = LabRun(settings)
+    run.step(epochs)
+    timings = run.timings() if run.done else None
+    state = lab_state(run, controls.get("point", config.get("point")), timings)
+    return json.dumps(state, allow_nan=False)
