@@ -14,9 +14,8 @@ from kdsite.content import Page, gather_pages
 from kdsite.core.states import compute_state
 from kdsite.errors import BuildErrors, ConfigError, Problem
 from kdsite.markdown import make_markdown
-from kdsite.render import make_environment, render_page
+from kdsite.render import STATIC_DIR, make_environment, render_page
 
-STATIC_DIR = Path(__file__).parent / "static"
 # Written into every output so a later build knows the folder is its own to replace.
 MARKER = ".kdsite-build"
 

@@ -13,6 +13,8 @@ from kdsite.content import Page
 from kdsite.directive import Widget
 from kdsite.widgets import WIDGETS
 
+STATIC_DIR = Path(__file__).parent / "static"
+
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the Jinja environment; autoescape is on for every template, whatever its name."""
@@ -41,5 +43,12 @@ def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict)
     page_env = dict(page.env, render_widget=lambda w: render_widget(env, w))
     body = md.renderer.render(page.tokens, md.options, page_env)
     context = {"html": Markup(body), "title": page.title, "description": page.description,
-               "widgets": page.widgets, "path": page.path}
+               "widgets": page.widgets, "path": page.path, "stylesheets": widget_stylesheets(page)}
     return env.get_template("page.html").render(page=context, site=site, root=page.root)
+
+
+def widget_stylesheets(page: Page) -> list[str]:
+    """Return the site paths of the stylesheets of the widget kinds on the page, if they have one."""
+    names = dict.fromkeys(widget.name for widget in page.widgets)
+    return [f"_kd/static/widgets/{name}.css" for name in names
+            if (STATIC_DIR / "widgets" / f"{name}.css").exists()]

@@ -2,6 +2,7 @@
 
 import json
 
+# One import and one STATE_FUNCTIONS line per widget.
 from kdsite.core.states.distillation_viz import distillation_viz_state
 from kdsite.core.states.training_lab import train_json, training_lab_state
 
