@@ -9,7 +9,6 @@ from pathlib import Path
 from kdsite.errors import KdsiteError
 
 EXIT_ERRORS = 1
-EXIT_USAGE = 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,13 +37,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Built {len(report.pages)} pages into {report.output} in {report.seconds:.1f} s.")
         if args.command == "serve":
             from kdsite.serve import serve
-            serve(config.output_dir, port=args.port)
+            package = Path(__file__).parent
+            watch = None if args.no_build else [config.content_dir, config.templates_dir, package]
+            serve(config.output_dir, port=args.port, watch=watch, rebuild=lambda: _rebuild(config))
         else:
             print("Preview: make serve (or kdsite serve), then open http://127.0.0.1:8000/")
     except KdsiteError as error:
         print(f"kdsite: {error}", file=sys.stderr)
         return EXIT_ERRORS
     return 0
+
+
+def _rebuild(config) -> None:
+    """Rebuild for the preview server, printing what it made or what is wrong."""
+    from kdsite.build import build
+
+    report = build(config)
+    print(f"Rebuilt {len(report.pages)} pages in {report.seconds:.1f} s.", file=sys.stderr)
 
 
 if __name__ == "__main__":
