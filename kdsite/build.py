@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kdsite.config import Config
-from kdsite.content import Page, gather_pages
+from kdsite.content import Page, chapters, gather_pages
 from kdsite.core.states import compute_state
 from kdsite.errors import BuildErrors, ConfigError, Problem
+from kdsite.figures import figure_path, render_figure
 from kdsite.markdown import make_markdown
 from kdsite.render import STATIC_DIR, make_environment, render_page
 
@@ -43,13 +44,15 @@ def build(config: Config) -> BuildReport:
     if config.strict and warnings:
         raise BuildErrors(warnings)
     _prerender(pages, problems)
+    figures = _prerender_figures(pages, problems)
     if problems:
         raise BuildErrors(problems)
 
     env = make_environment(config.templates_dir)
     md = make_markdown()
     site = {"title": config.title, "language": config.language, "url": config.site_url}
-    files = {page.path: render_page(env, md, page, site) for page in pages}
+    files = {page.path: render_page(env, md, page, site, pages) for page in pages}
+    files.update(figures)
     with_widgets = any(page.widgets for page in pages)
     _write_site(config, files, with_widgets)
     return BuildReport(pages, config.output_dir, time.perf_counter() - start, warnings)
@@ -61,6 +64,17 @@ def _check_pages(pages: list[Page], warnings: list[Problem]) -> None:
         if not page.description:
             warnings.append(Problem("page has no description", "add `description: …` to its front matter",
                                     page.env["file"], 1))
+    seen: dict[int, Page] = {}
+    for page in chapters(pages):
+        if not page.ordered:
+            warnings.append(Problem("chapter has no order, so it comes last in the table of contents",
+                                    "add `order: N` to its front matter (a whole number; 0 comes first)",
+                                    page.env["file"], 1))
+        elif page.order in seen:
+            warnings.append(Problem(f"chapter has the same order ({page.order}) as {seen[page.order].path}",
+                                    "give every chapter its own `order`", page.env["file"], 1))
+        else:
+            seen[page.order] = page
 
 
 def _prerender(pages: list[Page], problems: list[Problem]) -> None:
@@ -72,6 +86,22 @@ def _prerender(pages: list[Page], problems: list[Problem]) -> None:
             except (ValueError, ArithmeticError) as error:
                 problems.append(Problem(f"widget {widget.name}: {error}", "check its parameters",
                                         widget.file, widget.line))
+
+
+def _prerender_figures(pages: list[Page], problems: list[Problem]) -> dict[str, str]:
+    """Draw every figure the pages place, once each; return their files by site path."""
+    drawn: dict[str, object] = {}
+    for page in pages:
+        for figure in page.env.get("figures", []):
+            if figure.name not in drawn:
+                try:
+                    drawn[figure.name] = render_figure(figure.name)
+                except (ValueError, ArithmeticError) as error:
+                    drawn[figure.name] = None
+                    problems.append(Problem(f"figure {figure.name}: {error}", "check the figure's code",
+                                            figure.file, figure.line))
+            figure.rendered = drawn[figure.name]
+    return {figure_path(name): rendered.svg for name, rendered in drawn.items() if rendered is not None}
 
 
 def check_output_dir(config: Config) -> None:

@@ -22,6 +22,7 @@ class Page:
     title: str
     description: str = ""
     order: int = 0
+    ordered: bool = False  # whether the front matter gave `order` (chapters need one)
     tokens: list = field(default_factory=list, repr=False)
     env: dict = field(default_factory=dict, repr=False)
     widgets: list[Widget] = field(default_factory=list)
@@ -30,6 +31,30 @@ class Page:
     def root(self) -> str:
         """Return the relative prefix from this page back to the site root."""
         return "../" * self.path.count("/")
+
+    @property
+    def is_chapter(self) -> bool:
+        """Return whether the page is a chapter: a top-level content/*.md file."""
+        return "/" not in self.path
+
+    @property
+    def is_glossary(self) -> bool:
+        """Return whether the page lives in content/glossary/."""
+        return self.path.startswith(GLOSSARY + "/")
+
+
+GLOSSARY = "glossary"
+
+
+def chapters(pages: list[Page]) -> list[Page]:
+    """Return the chapters in reading order: by `order`, then by file name (unordered ones last)."""
+    return sorted((p for p in pages if p.is_chapter), key=lambda p: (not p.ordered, p.order, p.path))
+
+
+def glossary_entries(pages: list[Page]) -> list[Page]:
+    """Return the glossary's term pages (not its index page), alphabetically by title."""
+    return sorted((p for p in pages if p.is_glossary and p.path != f"{GLOSSARY}/index.html"),
+                  key=lambda p: (p.title.casefold(), p.path))
 
 
 def gather_pages(content_dir: Path, problems: list[Problem]) -> list[Page]:
@@ -56,7 +81,7 @@ def _parse_page(md, source: Path, content_dir: Path, problems: list[Problem]) ->
     relative = source.relative_to(content_dir).with_suffix(".html").as_posix()
     title = meta.get("title") or _first_heading(tokens) or source.stem.replace("-", " ").capitalize()
     return Page(source=source, path=relative, title=title, description=meta.get("description", ""),
-                order=meta.get("order", 0), tokens=tokens, env=env, widgets=env["widgets"])
+                order=meta.get("order", 0), ordered="order" in meta, tokens=tokens, env=env, widgets=env["widgets"])
 
 
 def _front_matter(tokens, file: Path, problems: list[Problem]) -> dict:

@@ -9,7 +9,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from kdsite.content import Page
+from kdsite.content import GLOSSARY, Page, chapters, glossary_entries
 from kdsite.directive import Widget
 from kdsite.widgets import WIDGETS
 
@@ -38,13 +38,34 @@ def render_widget(env: jinja2.Environment, widget: Widget) -> str:
     return env.get_template(spec.template).render(widget=context, config=widget.config, state=widget.state)
 
 
-def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict) -> str:
-    """Return the full HTML of a page parsed by `md`."""
-    page_env = dict(page.env, render_widget=lambda w: render_widget(env, w))
+def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict,
+                pages: list[Page] | None = None) -> str:
+    """Return the full HTML of a page parsed by `md`; `pages` (default: just this one) feed the nav."""
+    page_env = dict(page.env, render_widget=lambda w: render_widget(env, w), root=page.root)
     body = md.renderer.render(page.tokens, md.options, page_env)
     context = {"html": Markup(body), "title": page.title, "description": page.description,
                "widgets": page.widgets, "path": page.path, "stylesheets": widget_stylesheets(page)}
-    return env.get_template("page.html").render(page=context, site=site, root=page.root)
+    return env.get_template("page.html").render(page=context, site=site, root=page.root,
+                                                nav=site_nav(page, pages or [page]))
+
+
+def site_nav(page: Page, pages: list[Page]) -> dict:
+    """Return the table of contents and previous/next links for `page`; paths from the site root."""
+    def link(other: Page) -> dict:
+        return {"title": other.title, "path": other.path, "current": other.path == page.path}
+
+    ordered = chapters(pages)
+    index = next((i for i, p in enumerate(ordered) if p.path == page.path), None)
+    glossary_index = next((p for p in pages if p.path == f"{GLOSSARY}/index.html"), None)
+    return {
+        "chapters": [link(p) for p in ordered],
+        "glossary": [link(p) for p in glossary_entries(pages)],
+        "glossary_index": link(glossary_index) if glossary_index else None,
+        "previous": link(ordered[index - 1]) if index else None,
+        "next": link(ordered[index + 1]) if index is not None and index + 1 < len(ordered) else None,
+        # Pages outside the chapters (the glossary) lead back to the first chapter.
+        "start": link(ordered[0]) if index is None and ordered else None,
+    }
 
 
 def widget_stylesheets(page: Page) -> list[str]:

@@ -70,6 +70,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
                 return self._send(html, "text/html")
         return super().do_GET()
 
+    def copyfile(self, source, outputfile) -> None:
+        """Copy a file to the client; a reader that left mid-download is not an error."""
+        try:
+            super().copyfile(source, outputfile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def _send(self, text: str, mime: str) -> None:
         """Send a small generated response."""
         body = text.encode("utf-8")

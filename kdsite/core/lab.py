@@ -79,6 +79,7 @@ class LabRun:
             evaluate(self.distilled, self.transfer, self.teacher, distilled_settings, 0),
         )]
         self.teacher_metrics = evaluate(self.teacher, self.data, self.teacher, scratch_settings, 0)
+        self._timings: dict[str, float] | None = None
 
     @property
     def epoch(self) -> int:
@@ -111,6 +112,8 @@ class LabRun:
         return int(np.argmin(probs.max(axis=1)))
 
     def timings(self) -> dict[str, float]:
-        """Return measured seconds per sample for the teacher and the student."""
-        return {"teacher": seconds_per_sample(self.teacher, self.data.x_test),
-                "student": seconds_per_sample(self.distilled, self.data.x_test)}
+        """Return seconds per sample for the teacher and the student, measured once per run."""
+        if self._timings is None:
+            self._timings = {"teacher": seconds_per_sample(self.teacher, self.data.x_test),
+                             "student": seconds_per_sample(self.distilled, self.data.x_test)}
+        return self._timings

@@ -5,11 +5,18 @@
 //
 // Message protocol (worker.js is the other side):
 //   runtime -> worker  {type: "state", id, widget, config, controls}
+//                      {type: "train", id, widget, run, config, controls, epochs, restart}
 //   worker  -> runtime {type: "progress", stage, text}
 //                      {type: "ready", version}
 //                      {type: "state", id, widget, state}
+//                      {type: "epoch", id, run, state}         (answer to "train")
 //                      {type: "error", id, widget, message}    (one request failed)
 //                      {type: "error", fatal: true, message}    (Python could not start)
+//
+// Widgets get api.compute(controls) -> Promise<state> (coalesced: only the latest controls
+// are computed) and api.train(controls, {epochs, restart}) -> Promise<state> (never
+// coalesced: every request is answered in order; the widget keeps one outstanding).
+// A widget's mount() may return hooks {ready(), failed()}, called when it goes live or fails.
 
 import { HOW_TO_FIX } from "./advice.js";
 
@@ -34,6 +41,18 @@ function setControlsEnabled(entry, enabled) {
   for (const control of entry.root.querySelectorAll("[data-kd-control]")) {
     control.disabled = !enabled;
   }
+  // Action buttons are the widget's to enable (hooks.ready); the runtime only turns them off.
+  if (!enabled) for (const action of entry.root.querySelectorAll("[data-kd-action]")) action.disabled = true;
+}
+
+function callHook(entry, name) {
+  const hook = entry.hooks && entry.hooks[name];
+  if (typeof hook !== "function") return;
+  try {
+    hook();
+  } catch (err) {
+    console.error(err);
+  }
 }
 
 function failWidget(entry, message) {
@@ -48,6 +67,9 @@ function failWidget(entry, message) {
   entry.inflightWaiters = [];
   entry.inflightId = null;
   entry.pending = null;
+  for (const waiter of entry.trainWaiters.values()) waiter.reject(error);
+  entry.trainWaiters.clear();
+  callHook(entry, "failed");
 }
 
 function maybeReady(entry, workerReady) {
@@ -56,6 +78,7 @@ function maybeReady(entry, workerReady) {
   entry.root.dataset.kdState = "ready";
   setStatus(entry, "Interactive version ready.");
   setControlsEnabled(entry, true);
+  callHook(entry, "ready");
 }
 
 function start() {
@@ -103,6 +126,30 @@ function start() {
     }
   }
 
+  function train(entry, controls, options = {}) {
+    return new Promise((resolve, reject) => {
+      if (dead || entry.state === "error") {
+        reject(new Error("the interactive version is unavailable"));
+        return;
+      }
+      const id = nextId++;
+      entries.set(id, entry);
+      entry.trainWaiters.set(id, { resolve, reject });
+      // Counterpart: worker.js onmessage "train" (handleTrain); `run` names the Python-side
+      // run kept between requests (kdsite/core/states/training_lab.py train_json).
+      worker.postMessage({
+        type: "train",
+        id,
+        widget: entry.name,
+        run: entry.root.id || entry.name,
+        config: entry.config,
+        controls,
+        epochs: Math.max(0, Math.floor(Number(options.epochs) || 0)),
+        restart: Boolean(options.restart),
+      });
+    });
+  }
+
   function compute(entry, controls) {
     return new Promise((resolve, reject) => {
       if (dead || entry.state === "error") {
@@ -145,8 +192,19 @@ function start() {
         for (const waiter of waiters) waiter.resolve(msg.state);
         break;
       }
+      case "epoch": {
+        // Counterpart: worker.js handleTrain() reply "epoch".
+        const entry = entries.get(msg.id);
+        const waiter = entry && entry.trainWaiters.get(msg.id);
+        if (!waiter) break;
+        entries.delete(msg.id);
+        entry.trainWaiters.delete(msg.id);
+        waiter.resolve(msg.state);
+        break;
+      }
       case "error": {
-        // Counterpart: worker.js boot() fatal "error" and handleState() per-request "error".
+        // Counterpart: worker.js boot() fatal "error", handleState() and handleTrain()
+        // per-request "error".
         if (msg.fatal) {
           fatal(msg.message || "Python failed to start.");
           break;
@@ -187,6 +245,8 @@ function start() {
       inflightId: null,
       inflightWaiters: [],
       pending: null,
+      trainWaiters: new Map(), // request id -> {resolve, reject} of api.train calls
+      hooks: null,
     };
     all.push(entry);
     root.dataset.kdState = "loading";
@@ -212,7 +272,10 @@ function start() {
         for (const entry of group) {
           if (entry.state === "error") continue;
           try {
-            module.mount(entry.root, { compute: (controls) => compute(entry, controls) });
+            entry.hooks = module.mount(entry.root, {
+              compute: (controls) => compute(entry, controls),
+              train: (controls, options) => train(entry, controls, options),
+            }) || null;
             entry.mounted = true;
             maybeReady(entry, workerReady);
           } catch (err) {

@@ -1,13 +1,16 @@
 // kdsite Python worker (module Web Worker, one per page, started by runtime.js).
 // Boots Pyodide from ../pyodide/ (relative to this file), loads numpy + kdsite from the
 // site's own pyodide-lock.json with integrity checks, then answers "state" requests by
-// calling kdsite.core.states.compute_state_json. No request ever leaves the site.
+// calling kdsite.core.states.compute_state_json and "train" requests by calling
+// kdsite.core.states.train_json. No request ever leaves the site.
 //
 // Message protocol (runtime.js is the other side):
 //   runtime -> worker  {type: "state", id, widget, config, controls}
+//                      {type: "train", id, widget, run, config, controls, epochs, restart}
 //   worker  -> runtime {type: "progress", stage, text}
 //                      {type: "ready", version}
 //                      {type: "state", id, widget, state}
+//                      {type: "epoch", id, run, state}         (answer to "train")
 //                      {type: "error", id, widget, message}    (one request failed)
 //                      {type: "error", fatal: true, message}    (Python could not start)
 
@@ -18,8 +21,9 @@ const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
 
 
 let computeStateJson = null; // Python kdsite.core.states.compute_state_json once ready
+let trainJson = null; // Python kdsite.core.states.train_json once ready
 let failed = false;
-const queue = []; // "state" requests that arrived before ready
+const queue = []; // "state" and "train" requests that arrived before ready, in order
 
 function progress(stage, text) {
   // Counterpart: runtime.js onmessage "progress".
@@ -56,10 +60,37 @@ function handleState(msg) {
   }
 }
 
+function handleTrain(msg) {
+  // Counterpart: runtime.js train() "train"; Python side: kdsite/core/states/training_lab.py
+  // train_json(run, config_json, controls_json, epochs, restart) (JSON text out).
+  const { id, widget, run } = msg;
+  try {
+    const text = trainJson(
+      String(run),
+      JSON.stringify(msg.config),
+      JSON.stringify(msg.controls),
+      Math.max(0, Math.floor(Number(msg.epochs) || 0)),
+      Boolean(msg.restart),
+    );
+    const state = JSON.parse(text);
+    // Counterpart: runtime.js onmessage "epoch".
+    self.postMessage({ type: "epoch", id, run, state });
+  } catch (err) {
+    // Counterpart: runtime.js onmessage "error" (per request, not fatal).
+    self.postMessage({ type: "error", id, widget, message: lastLine(err) });
+  }
+}
+
+function handle(msg) {
+  if (msg.type === "train") handleTrain(msg);
+  else handleState(msg);
+}
+
 self.addEventListener("message", (event) => {
   const msg = event.data || {};
-  if (msg.type !== "state" || failed) return; // Counterpart: runtime.js send() "state".
-  if (computeStateJson) handleState(msg);
+  // Counterpart: runtime.js send() "state" and train() "train".
+  if ((msg.type !== "state" && msg.type !== "train") || failed) return;
+  if (computeStateJson) handle(msg);
   else queue.push(msg);
 });
 
@@ -142,10 +173,12 @@ async function boot() {
     return;
   }
 
-  computeStateJson = pyodide.pyimport("kdsite.core.states").compute_state_json;
+  const states = pyodide.pyimport("kdsite.core.states");
+  computeStateJson = states.compute_state_json;
+  trainJson = states.train_json;
   // Counterpart: runtime.js onmessage "ready".
   self.postMessage({ type: "ready", version });
-  while (queue.length) handleState(queue.shift());
+  while (queue.length) handle(queue.shift());
 }
 
 boot().catch((err) => fatal(`Python failed to start: ${lastLine(err)}`));

@@ -126,3 +126,11 @@ def number_between(low: float, high: float) -> Callable[[Any], float]:
         return number
 
     return check
+
+
+def finite_numbers(value: Any) -> list[float]:
+    """Check a list of at least two finite numbers of any sign, e.g. logits."""
+    allowed = "a list of at least two finite numbers, e.g. [3.0, 1.5, -0.5]"
+    if not isinstance(value, list) or len(value) < 2:
+        raise ParamError(f"{value!r} is not a list of two or more numbers", allowed)
+    return [_number(v, allowed) for v in value]

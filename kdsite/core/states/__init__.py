@@ -5,10 +5,18 @@ import json
 # One import and one STATE_FUNCTIONS line per widget.
 from kdsite.core.states.distillation_viz import distillation_viz_state
 from kdsite.core.states.training_lab import train_json, training_lab_state
+from kdsite.core.states.loss_explorer import loss_explorer_state
+from kdsite.core.states.distill_steps import distill_steps_state
+from kdsite.core.states.temperature_explorer import temperature_explorer_state
+from kdsite.core.states.soft_labels import soft_labels_state
 
 STATE_FUNCTIONS = {
     "distillation-viz": distillation_viz_state,
     "training-lab": training_lab_state,
+    "loss-explorer": loss_explorer_state,
+    "distill-steps": distill_steps_state,
+    "temperature-explorer": temperature_explorer_state,
+    "soft-labels": soft_labels_state,
 }
 
 __all__ = ["STATE_FUNCTIONS", "compute_state", "compute_state_json", "train_json"]

@@ -30,7 +30,8 @@ function step(now) {
   frame = 0;
   for (const rect of active) {
     const anim = animations.get(rect);
-    const t = Math.min(1, (now - anim.start) / DURATION_MS);
+    // A frame's timestamp can precede the animation's start: clamp, or widths go negative.
+    const t = Math.min(1, Math.max(0, (now - anim.start) / DURATION_MS));
     const eased = 1 - Math.pow(1 - t, 3);
     place(rect, anim.from + (anim.to - anim.from) * eased);
     if (t >= 1) {

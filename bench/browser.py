@@ -1,0 +1,101 @@
+"""Headless Chromium through Playwright: page loads, slider latency, training throughput.
+
+Cold vs warm: every measured page gets a brand-new persistent profile (a fresh temporary
+user-data folder), so its first load starts with an empty HTTP cache and no compiled-code
+cache; the second load in the same profile is the warm one. A persistent profile, not an
+incognito context, because incognito keeps its cache in memory with a per-entry limit that
+the 10 MB pyodide.asm.wasm exceeds: "warm" would download it again.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.server import ByteMeter
+from bench.stats import percentile
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROBE_JS, SLIDER_JS, TRAIN_JS = ((BENCH_DIR / name).read_text(encoding="utf-8")
+                                 for name in ("probe.js", "slider.js", "train.js"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+READY_TIMEOUT_MS = 180_000  # a loaded 2-core machine can take tens of seconds to boot Python
+TRAIN_TIMEOUT_MS = 900_000
+INPUT_TIMEOUT_MS = 10_000
+# Worker boot stages reported by worker.js, in order; probe.js times the first of each.
+BOOT_STAGES = ("created", "python", "packages", "check", "ready")
+BOOT_PHASES = {"worker start": ("created", "python"), "loadPyodide": ("python", "packages"),
+               "loadPackage": ("packages", "check"), "import kdsite": ("check", "ready")}
+
+
+def chromium_path(explicit: str | None = None) -> str:
+    """Return the Chromium binary: the argument, KDSITE_CHROMIUM, else Debian's."""
+    return explicit or os.environ.get("KDSITE_CHROMIUM") or "/usr/bin/chromium"
+
+
+@contextmanager
+def fresh_profile(playwright, chromium: str):
+    """Yield a tab of a Chromium started on a new, empty profile, with probe.js installed."""
+    with tempfile.TemporaryDirectory(prefix="kdbench-profile-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=chromium, headless=True, args=ARGS)
+        try:
+            context.add_init_script(PROBE_JS)
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+@dataclass
+class Load:
+    """One page load: when it became interactive, when it first painted, what it cost."""
+
+    tti_ms: float
+    fcp_ms: float | None
+    bytes: int
+    boot: dict[str, float]  # worker boot phase -> ms (kdsite pages only)
+
+
+def load(tab, url: str, meter: ByteMeter) -> Load:
+    """Navigate to `url` and wait until it is interactive; times are from navigation start."""
+    tab.goto("about:blank")  # a normal navigation every time, never a same-URL reload
+    meter.reset()
+    tab.goto(url, wait_until="commit")
+    tab.wait_for_function("() => window.__kdBench && (window.__kdBench.tti !== null || window.__kdBench.error)",
+                          timeout=READY_TIMEOUT_MS)
+    bench = tab.evaluate("() => window.__kdBench")
+    if bench["error"]:
+        raise RuntimeError(f"{url}: {bench['error']}")
+    fcp = tab.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
+    tab.wait_for_timeout(300)  # requests the page makes just after (the favicon) belong to the load
+    times = bench["boot"]
+    boot = {phase: times[b] - times[a] for phase, (a, b) in BOOT_PHASES.items() if a in times and b in times}
+    if "created" in times:
+        boot["before worker"] = times["created"]
+    return Load(bench["tti"], fcp, meter.total, boot)
+
+
+def slider_latency(tab, count: int) -> dict:
+    """Return p50 and p95 (ms) of `count` slider inputs on the first range control."""
+    result = tab.evaluate(SLIDER_JS, {"count": count, "timeoutMs": INPUT_TIMEOUT_MS})
+    if result["timeouts"] or not result["latencies"]:
+        raise RuntimeError(f"{result['timeouts']} of {count} slider inputs changed no readout "
+                           f"within {INPUT_TIMEOUT_MS} ms")
+    latencies = result["latencies"]
+    return {"slider_p50_ms": percentile(latencies, 50), "slider_p95_ms": percentile(latencies, 95)}
+
+
+def training(tab) -> dict:
+    """Press Play on the first training-lab; return epochs/s and the longest main-thread task."""
+    run = tab.evaluate(TRAIN_JS, {"timeoutMs": TRAIN_TIMEOUT_MS})
+    tab.wait_for_timeout(200)  # long-task entries are delivered asynchronously
+    durations = tab.evaluate("([start, end]) => window.__kdBench.longtasks"
+                             ".filter(([s, d]) => s + d > start && s < end).map(([s, d]) => d)",
+                             [run["start"], run["end"]])
+    return {"train_epochs_per_s": run["epochs"] / run["seconds"],
+            "train_longest_task_ms": max(durations, default=0.0),
+            "train_long_tasks": len(durations)}

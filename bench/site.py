@@ -1,0 +1,99 @@
+"""The site under test: build it, find its pages with widgets, add the naive peer page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from kdsite.build import MARKER, build
+from kdsite.config import load_config
+
+BENCH_DIR = Path(__file__).resolve().parent
+NAIVE_DIR = "_bench"  # in the served folder only, never in a built site
+# The README's example, used for the peer page when no page has a distillation-viz.
+DEFAULT_VIZ = {"teacher": [0.7, 0.2, 0.05, 0.03, 0.02], "student": [0.55, 0.18, 0.12, 0.1, 0.05],
+               "temperature": 1.0}
+
+
+@dataclass
+class PageInfo:
+    """What the static HTML of one page says about its widgets."""
+
+    path: str  # relative to the site root, e.g. "index.html"
+    widgets: list[tuple[str, dict]] = field(default_factory=list)  # (name, config) in page order
+    slider: bool = False  # has an input[type=range][data-kd-control]
+    training: bool = False  # has a training-lab with a Play button
+
+
+class _WidgetScanner(HTMLParser):
+    """Collect widgets, range controls and training-lab Play buttons of one page."""
+
+    def __init__(self, info: PageInfo):
+        super().__init__()
+        self.info = info
+        self.stack: list[tuple[str, str | None]] = []  # (tag, widget name if a widget root)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-kd-widget" in a:
+            self.info.widgets.append((a["data-kd-widget"], json.loads(a.get("data-kd-config") or "{}")))
+        if tag == "input" and a.get("type") == "range" and "data-kd-control" in a:
+            self.info.slider = True
+        lab = any(name == "training-lab" for _, name in self.stack) or a.get("data-kd-widget") == "training-lab"
+        if a.get("data-kd-action") == "play" and lab:
+            self.info.training = True
+        if tag not in ("input", "img", "br", "hr", "meta", "link", "source", "wbr", "area", "col", "embed"):
+            self.stack.append((tag, a.get("data-kd-widget")))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):  # tolerate unclosed tags
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+
+def ensure_site(project: Path, output: Path) -> float | None:
+    """Build the project into `output` unless a kdsite build is already there; return seconds."""
+    if (output / MARKER).exists():
+        return None
+    return build(load_config(project, output=output)).seconds
+
+
+def widget_pages(site: Path) -> list[PageInfo]:
+    """Return every built page with at least one widget, index.html first, then by path."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel.startswith(("_kd/", NAIVE_DIR + "/")):
+            continue
+        info = PageInfo(rel)
+        _WidgetScanner(info).feed(html.read_text(encoding="utf-8"))
+        if info.widgets:
+            pages.append(info)
+    return sorted(pages, key=lambda p: (p.path != "index.html", p.path))
+
+
+def serve_root(site: Path, root: Path) -> Path:
+    """Make `root` show the site (symlinks, so the build is never touched) plus the peer page."""
+    root.mkdir(parents=True, exist_ok=True)
+    for entry in site.iterdir():
+        (root / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    return root
+
+
+def write_naive(root: Path, pages: list[PageInfo]) -> str:
+    """Write the naive peer page for the first distillation-viz; return its path under root."""
+    config = next((c for p in pages for name, c in p.widgets if name == "distillation-viz"), DEFAULT_VIZ)
+    numbers = {key: config[key] for key in ("teacher", "student", "temperature") if key in config}
+    folder = root / NAIVE_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / "naive.js").write_text((BENCH_DIR / "naive.js").read_text(encoding="utf-8"), encoding="utf-8")
+    config_attr = json.dumps(numbers).replace("&", "&amp;").replace("'", "&#39;")
+    (folder / "naive.html").write_text(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Naive peer</title>\n"
+        "<script type=\"module\" src=\"naive.js\"></script></head>\n<body>\n"
+        f"<p id=\"naive\" data-config='{config_attr}'>KL(teacher ‖ student) = <span>…</span> nats</p>\n"
+        "</body></html>\n", encoding="utf-8")
+    return f"{NAIVE_DIR}/naive.html"
