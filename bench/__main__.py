@@ -50,7 +50,7 @@ def measure_ours(playwright, chromium: str, url: str, page: PageInfo, meter, inp
         cold = browser.load(tab, url, meter)
         warm = browser.load(tab, url, meter)
         sample = {"fcp_ms": cold.fcp_ms, "tti_cold_ms": cold.tti_ms, "tti_warm_ms": warm.tti_ms,
-                  "bytes_cold": cold.bytes, "bytes_warm": warm.bytes, "boot": cold.boot}
+                  "bytes_cold": cold.bytes, "bytes_warm": warm.bytes, "boot": {"cold": cold.boot, "warm": warm.boot}}
         if page.training:  # before the slider, so training runs with the page's own settings
             sample.update(browser.training(tab))
         if page.slider:
@@ -73,7 +73,7 @@ def measure(base: str, naive_path: str, pages: list[PageInfo], meter, args) -> t
     chromium = browser.chromium_path(args.chromium)
     per_page: dict[str, dict[str, list]] = {p.path: defaultdict(list) for p in pages}
     naive: dict[str, list] = defaultdict(list)
-    boot: dict[str, list] = defaultdict(list)
+    boot: dict[str, dict[str, list]] = {"cold": defaultdict(list), "warm": defaultdict(list)}
     errors: list[str] = []
     with sync_playwright() as playwright:
         for run in range(1, args.runs + 1):
@@ -86,8 +86,9 @@ def measure(base: str, naive_path: str, pages: list[PageInfo], meter, args) -> t
                     errors.append(f"run {run}, {page.path}: {str(error).splitlines()[0]}")
                     log(f"  run {run} {page.path}: FAILED {errors[-1]}")
                     continue
-                for phase, ms in ours.pop("boot").items():
-                    boot[phase].append(ms)
+                for cache, phases in ours.pop("boot").items():
+                    for phase, ms in phases.items():
+                        boot[cache][phase].append(ms)
                 samples = per_page[page.path]
                 for key, value in ours.items():
                     samples[key].append(value)
@@ -131,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                   for p in pages},
         "naive": {key: summary(naive.get(key, [])) for key in report.NAIVE_METRICS},
         "build": {key: summary(values) for key, values in builds.items()},
-        "boot_cold_ms": {phase: summary(values) for phase, values in boot.items()},
+        "boot_ms": {cache: {phase: summary(values) for phase, values in phases.items()}
+                    for cache, phases in boot.items()},
         "errors": errors,
     }
     results["targets"] = report.targets(results)

@@ -30,8 +30,9 @@ def cross_entropy(logits, labels) -> float:
 def kl_rows(log_p: np.ndarray, log_q: np.ndarray) -> np.ndarray:
     """Return KL(p ‖ q) for each row, given log-probabilities (0·log 0 counts as 0)."""
     p = np.exp(log_p)
-    terms = np.where(p > 0, p * (log_p - np.where(p > 0, log_q, 0.0)), 0.0)
-    return np.maximum(terms.sum(axis=-1), 0.0)
+    # Where p = 0, log p is -inf: pick 0 before multiplying, so no 0·inf is ever formed.
+    gap = np.where(p > 0, log_p - np.where(p > 0, log_q, 0.0), 0.0)
+    return np.maximum((p * gap).sum(axis=-1), 0.0)
 
 
 def distillation_loss(student_logits, teacher_logits, labels, temperature: float, alpha: float) -> Loss:
