@@ -93,7 +93,7 @@ def table(results: dict) -> str:
             out.append(f"{cache} boot of our worker (median ms): "
                        + ", ".join(f"{phase} {fmt(stat['median'], '')}" for phase, stat in phases.items() if stat))
     out.append("")
-    out.append("targets (medians; shown, not asserted):")
+    out.append("targets (medians, longest task: worst run; shown, not asserted):")
     for name in dict.fromkeys(t["target"] for t in results["targets"]):
         checked = [t for t in results["targets"] if t["target"] == name]
         missed = [t for t in checked if not t["met"]]

@@ -82,6 +82,8 @@ function maybeReady(entry, workerReady) {
 }
 
 function start() {
+  // From disk there is no server for Pyodide's files: local-file.js explains that instead.
+  if (location.protocol === "file:") return;
   const roots = Array.from(document.querySelectorAll("[data-kd-widget]"));
   if (roots.length === 0) return;
 

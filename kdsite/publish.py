@@ -1,0 +1,52 @@
+"""Files that let a site be published anywhere: GitHub Pages, offline, search engines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
+
+from kdsite.render import STATIC_DIR
+
+OFFLINE_MANIFEST = "_kd/offline.json"
+SERVICE_WORKER = "sw.js"
+# Not precached: the worker script itself (the browser fetches it fresh) and build markers.
+NOT_PRECACHED = {SERVICE_WORKER, OFFLINE_MANIFEST, ".kdsite-build", ".nojekyll", "404.html", "sitemap.xml"}
+
+
+def write_publish_files(site: Path, page_paths: list[str], site_url: str) -> None:
+    """Write .nojekyll, the offline manifest and service worker, and a sitemap when site_url is set."""
+    # GitHub Pages would otherwise run Jekyll, which drops folders starting with "_" (our _kd/).
+    (site / ".nojekyll").write_text("")
+    manifest = offline_manifest(site)
+    (site / OFFLINE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    worker = (STATIC_DIR / SERVICE_WORKER).read_text(encoding="utf-8")
+    (site / SERVICE_WORKER).write_text(worker.replace("__KDSITE_VERSION__", manifest["version"]), encoding="utf-8")
+    if site_url:
+        (site / "sitemap.xml").write_text(sitemap(page_paths, site_url), encoding="utf-8")
+
+
+def offline_manifest(site: Path) -> dict:
+    """Return {version, files: {path: sha256}} for every file a reader may need offline."""
+    files = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        relative = path.relative_to(site).as_posix()
+        if relative not in NOT_PRECACHED and relative != "_kd/static/sw.js":
+            files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+    return {"version": version, "files": files}
+
+
+def canonical_url(site_url: str, page_path: str) -> str:
+    """Return a page's absolute URL under site_url ("index.html" becomes the folder)."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return urljoin(base, page_path.removesuffix("index.html"))
+
+
+def sitemap(page_paths: list[str], site_url: str) -> str:
+    """Return sitemap.xml for the pages."""
+    urls = "".join(f"  <url><loc>{escape(canonical_url(site_url, p))}</loc></url>\n" for p in sorted(page_paths))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")

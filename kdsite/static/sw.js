@@ -1,0 +1,57 @@
+// kdsite service worker (written to the site root by the build, with VERSION filled in).
+// Precaches every file of this build, checked against the sha256 in _kd/offline.json, and
+// answers from that cache first, so the site — Pyodide included — works offline after one
+// visit. A new build changes VERSION, so the browser installs a new worker, which caches the
+// new files and then deletes every older kdsite cache.
+// Counterpart: kdsite/static/offline.js registers this worker and shows the indicator.
+
+const VERSION = "__KDSITE_VERSION__";
+const CACHE = `kdsite-${VERSION}`;
+const ROOT = new URL("./", self.location.href);
+
+async function sha256(buffer) {
+  const digest = await crypto.subtle.digest("SHA-256", buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function precache() {
+  const response = await fetch(new URL("_kd/offline.json", ROOT), { cache: "no-store" });
+  const manifest = await response.json();
+  if (manifest.version !== VERSION) throw new Error("offline manifest is from another build");
+  const cache = await caches.open(CACHE);
+  for (const [path, hash] of Object.entries(manifest.files)) {
+    const url = new URL(path, ROOT);
+    const fresh = await fetch(url, { cache: "no-cache" });
+    if (!fresh.ok) throw new Error(`${path}: HTTP ${fresh.status}`);
+    const body = await fresh.clone().arrayBuffer();
+    // A file that does not match its build's hash is never kept: install fails, retried later.
+    if ((await sha256(body)) !== hash) throw new Error(`${path}: content does not match the build`);
+    await cache.put(url, fresh);
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith("kdsite-") && key !== CACHE) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || !request.url.startsWith(ROOT.href)) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const url = new URL(request.url);
+    url.search = "";
+    url.hash = "";
+    if (url.pathname.endsWith("/")) url.pathname += "index.html";
+    return (await cache.match(url.href)) || fetch(request);
+  })());
+});
