@@ -3,7 +3,7 @@
 Builds the site into a temporary folder, serves it on 127.0.0.1, drives headless Chromium
 through Playwright and prints a table; bench/results.json keeps every figure.
 
-    site.py      build the site, find the pages with widgets, write the naive peer page
+    site.py      snapshot the project, build it, find the pages with widgets, add the peer page
     server.py    serve it (kdsite.serve.make_server) and count the bytes sent
     browser.py   one fresh Chromium profile per load; page loads, slider and training
     *.js         the scripts run inside the pages (probe, naive peer, slider, training)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench import browser, report
 from bench.builds import build_times
-from bench.site import PageInfo, ensure_site, serve_root, widget_pages, write_naive
+from bench.site import PageInfo, ensure_site, serve_root, snapshot, widget_pages, write_naive
 from bench.stats import ratio, summary
 from bench.server import start
 
@@ -106,22 +106,29 @@ def measure(base: str, naive_path: str, pages: list[PageInfo], meter, args) -> t
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    errors: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kdbench-") as tmp:
+        config = snapshot(PROJECT, Path(tmp) / "project")
         site = (args.site or Path(tmp) / "_site").resolve()
-        seconds = ensure_site(PROJECT, site)
+        seconds = ensure_site(config, site)
         log(f"site: {site} ({'built in %.1f s' % seconds if seconds is not None else 'already built'})")
+        log("timing builds…")
+        try:
+            builds = build_times(config, args.runs)
+        except Exception as error:  # report it with the browser figures rather than lose them
+            builds = {"build_full_s": [], "build_incremental_s": []}
+            errors.append(f"build timing: {str(error).splitlines()[0]}")
         pages = widget_pages(site)
         root = serve_root(site, Path(tmp) / "www")
         naive_path = write_naive(root, pages)
         server, base, meter = start(root)
         log(f"serving at {base}; pages with widgets: {', '.join(p.path for p in pages)}")
         try:
-            per_page, naive, boot, errors = measure(base, naive_path, pages, meter, args)
+            per_page, naive, boot, browser_errors = measure(base, naive_path, pages, meter, args)
         finally:
             server.shutdown()
             server.server_close()
-    log("timing builds…")
-    builds = build_times(PROJECT, args.runs)
+    errors += browser_errors
 
     keys = [key for key, _, _ in report.PAGE_METRICS] + report.EXTRA_PAGE_METRICS
     results = {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from kdsite.build import MARKER, build
-from kdsite.config import load_config
+from kdsite.config import CONFIG_FILE, Config, load_config
 
 BENCH_DIR = Path(__file__).resolve().parent
 NAIVE_DIR = "_bench"  # in the served folder only, never in a built site
@@ -54,11 +55,30 @@ class _WidgetScanner(HTMLParser):
                 break
 
 
-def ensure_site(project: Path, output: Path) -> float | None:
-    """Build the project into `output` unless a kdsite build is already there; return seconds."""
+def snapshot(project: Path, dest: Path) -> Config:
+    """Copy content/, templates/ and kdsite.toml (if present) into `dest`; return its config.
+
+    The harness builds only this copy, taken once at the start: edits made to the project
+    while it runs (by anyone, or by the harness itself) never reach a build half-made.
+    """
+    real = load_config(project)
+    shutil.copytree(real.content_dir, dest / "content")
+    shutil.copytree(real.templates_dir, dest / "templates")
+    if (project / CONFIG_FILE).exists():
+        shutil.copy2(project / CONFIG_FILE, dest / CONFIG_FILE)
+    config = load_config(dest)
+    # Wherever kdsite.toml puts them, read the copies; take Pyodide from the real project's folder.
+    config.content_dir, config.templates_dir = dest / "content", dest / "templates"
+    config.pyodide_dir = real.pyodide_dir
+    return config
+
+
+def ensure_site(config: Config, output: Path) -> float | None:
+    """Build into `output` unless a kdsite build is already there; return the seconds taken."""
     if (output / MARKER).exists():
         return None
-    return build(load_config(project, output=output)).seconds
+    config.output_dir = output
+    return build(config).seconds
 
 
 def widget_pages(site: Path) -> list[PageInfo]:

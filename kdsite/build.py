@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import time
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from kdsite.content import Page, chapters, gather_pages
 from kdsite.core.states import compute_state
 from kdsite.errors import BuildErrors, ConfigError, Problem
 from kdsite.figures import figure_path, render_figure
+from kdsite.embeds import check_embeds, glossary_json, render_embed_pages
 from kdsite.markdown import make_markdown
+from kdsite.publish import SERVICE_WORKER, write_publish_files
 from kdsite.render import STATIC_DIR, make_environment, render_page
 
 # Written into every output so a later build knows the folder is its own to replace.
@@ -38,6 +41,7 @@ def build(config: Config) -> BuildReport:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     pages = gather_pages(config.content_dir, problems)
+    check_embeds(pages, problems)
     _check_pages(pages, warnings)
     if problems:
         raise BuildErrors(problems)
@@ -53,8 +57,15 @@ def build(config: Config) -> BuildReport:
     site = {"title": config.title, "language": config.language, "url": config.site_url}
     files = {page.path: render_page(env, md, page, site, pages) for page in pages}
     files.update(figures)
+    files.update(render_embed_pages(env, pages, site))
+    files["glossary.json"] = glossary_json(pages, config.site_url)
+    files["404.html"] = env.get_template("404.html").render(site=site, root=_root_path(config.site_url),
+                                                            page={"title": "Page not found", "description": "",
+                                                                  "widgets": [], "stylesheets": [],
+                                                                  "canonical": "", "embeds": False},
+                                                            nav={"previous": None, "next": None})
     with_widgets = any(page.widgets for page in pages)
-    _write_site(config, files, with_widgets)
+    _write_site(config, files, with_widgets, [page.path for page in pages])
     return BuildReport(pages, config.output_dir, time.perf_counter() - start, warnings)
 
 
@@ -120,7 +131,13 @@ def check_output_dir(config: Config) -> None:
                           "move its files away or choose another --output")
 
 
-def _write_site(config: Config, files: dict[str, str], with_widgets: bool) -> None:
+def _root_path(site_url: str) -> str:
+    """Return the site's absolute path prefix for 404.html, which is served at any depth."""
+    # Without site_url, links resolve from wherever the missing page was asked for.
+    return urlsplit(site_url).path.rstrip("/") + "/" if site_url else ""
+
+
+def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_paths: list[str]) -> None:
     """Write everything into a fresh folder, then swap it in: a failed build leaves the old site."""
     out = config.output_dir
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -130,10 +147,13 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool) -> No
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
+        # sw.js is a template for the service worker written at the site root.
         shutil.copytree(STATIC_DIR, staging / "_kd" / "static",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER))
         if with_widgets:
             _write_runtime(config, staging / "_kd" / "pyodide")
+        # Last: the offline manifest lists every file written above.
+        write_publish_files(staging, page_paths, config.site_url)
         (staging / MARKER).write_text("Made by kdsite build; replaced whole by the next build.\n")
         _swap(staging, out)
     except BaseException:

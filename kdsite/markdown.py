@@ -4,6 +4,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from kdsite.embed_directive import embed_plugin
 from kdsite.directive import widget_plugin
 from kdsite.figures.fence import figure_plugin
 from kdsite.mathml import math_plugin
@@ -18,6 +19,7 @@ def make_markdown() -> MarkdownIt:
     md.use(math_plugin)  # $…$ and $$…$$ → MathML at build time
     md.use(widget_plugin)
     md.use(figure_plugin)
+    md.use(embed_plugin)
     md.core.ruler.push("kd_table_align", _align_classes)
     return md
 

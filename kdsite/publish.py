@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from kdsite.render import STATIC_DIR
+from kdsite.urls import canonical_url
 
 OFFLINE_MANIFEST = "_kd/offline.json"
 SERVICE_WORKER = "sw.js"
@@ -37,12 +37,6 @@ def offline_manifest(site: Path) -> dict:
             files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
     return {"version": version, "files": files}
-
-
-def canonical_url(site_url: str, page_path: str) -> str:
-    """Return a page's absolute URL under site_url ("index.html" becomes the folder)."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    return urljoin(base, page_path.removesuffix("index.html"))
 
 
 def sitemap(page_paths: list[str], site_url: str) -> str:

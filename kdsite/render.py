@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from kdsite.content import GLOSSARY, Page, chapters, glossary_entries
 from kdsite.directive import Widget
+from kdsite.urls import canonical_url
 from kdsite.widgets import WIDGETS
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -41,10 +42,13 @@ def render_widget(env: jinja2.Environment, widget: Widget) -> str:
 def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict,
                 pages: list[Page] | None = None) -> str:
     """Return the full HTML of a page parsed by `md`; `pages` (default: just this one) feed the nav."""
-    page_env = dict(page.env, render_widget=lambda w: render_widget(env, w), root=page.root)
+    page_env = dict(page.env, render_widget=lambda w: render_widget(env, w), root=page.root,
+                    site_url=site["url"])
     body = md.renderer.render(page.tokens, md.options, page_env)
     context = {"html": Markup(body), "title": page.title, "description": page.description,
-               "widgets": page.widgets, "path": page.path, "stylesheets": widget_stylesheets(page)}
+               "widgets": page.widgets, "path": page.path, "stylesheets": widget_stylesheets(page),
+               "canonical": canonical_url(site["url"], page.path) if site["url"] else "",
+               "embeds": bool(page.env.get("embeds"))}
     return env.get_template("page.html").render(page=context, site=site, root=page.root,
                                                 nav=site_nav(page, pages or [page]))
 
@@ -73,3 +77,4 @@ def widget_stylesheets(page: Page) -> list[str]:
     names = dict.fromkeys(widget.name for widget in page.widgets)
     return [f"_kd/static/widgets/{name}.css" for name in names
             if (STATIC_DIR / "widgets" / f"{name}.css").exists()]
+

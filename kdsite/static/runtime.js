@@ -93,7 +93,22 @@ function start() {
   let dead = false;
   let nextId = 1;
 
-  const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  let worker;
+  try {
+    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  } catch (err) {
+    // A frame sandboxed without allow-same-origin has an opaque origin, and the browser
+    // refuses it a worker: say so instead of loading forever.
+    const why = `the browser refused to start the Python worker (${err && err.message}). If this ` +
+      "widget is embedded in an iframe with a sandbox attribute, the sandbox needs both " +
+      "allow-scripts and allow-same-origin.";
+    for (const root of roots) {
+      root.dataset.kdState = "error";
+      const status = root.querySelector("[data-kd-status]");
+      if (status) status.textContent = `Interactive version unavailable: ${why} ${STILL_VISIBLE}`;
+    }
+    return;
+  }
 
   function fatal(message) {
     if (dead) return;

@@ -33,11 +33,13 @@ def chromium_path() -> str:
 
 def serve_under(directory: Path, sub_path: str):
     """Start a server for `directory` at http://127.0.0.1:<port><sub_path>; return (server, url)."""
-    root = directory.parent / f"{directory.name}-served"
-    mount = root / sub_path.strip("/")
-    mount.parent.mkdir(parents=True, exist_ok=True)
-    if not mount.exists():
-        mount.symlink_to(directory, target_is_directory=True)
+    root = directory
+    if sub_path.strip("/"):
+        root = directory.parent / f"{directory.name}-served"
+        mount = root / sub_path.strip("/")
+        mount.parent.mkdir(parents=True, exist_ok=True)
+        if not mount.exists():
+            mount.symlink_to(directory, target_is_directory=True)
     server = make_server(root, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{sub_path}"
@@ -65,7 +67,9 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     """Return a fresh page whose context aborts, and the test then fails on, any foreign request."""
-    context = browser.new_context()
+    # Service workers are tested on their own (test_publish.py); here they would only
+    # precache the whole site in the background of every test.
+    context = browser.new_context(service_workers="block")
     foreign: list[str] = []
 
     def guard(route):
@@ -84,3 +88,9 @@ def page(browser, request):
     context.close()
     assert not foreign, f"the page requested other hosts: {foreign}"
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture(scope="session")
+def serve_site():
+    """Return serve_under, for tests that serve a site at another path."""
+    return serve_under
