@@ -3,7 +3,10 @@
 // from dispatching "input" to the first change of a data-value among the widget's
 // [data-kd-readout] elements (a MutationObserver, so the update is seen as it lands, before
 // paint). The next input waits for the previous answer and one animation frame, so this
-// measures latency, never the widget's coalescing of fast input.
+// measures latency, never the widget's coalescing of fast input. Widgets compute on the
+// animation frame after an input, so an input dispatched right after a frame would wait a
+// whole frame; a reader's input lands anywhere in the frame, so the inputs are spread evenly
+// over it (a golden-ratio sequence of delays after the frame).
 async ({ count, timeoutMs }) => {
   const slider = document.querySelector("input[type=range][data-kd-control]");
   const widget = slider.closest("[data-kd-widget]");
@@ -13,6 +16,8 @@ async ({ count, timeoutMs }) => {
   const step = Number(slider.step) > 0 ? Number(slider.step) : (max - min) / 100;
   const positions = Math.max(1, Math.round((max - min) / step));
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const FRAME_MS = 1000 / 60;
 
   const latencies = [];
   let timeouts = 0;
@@ -47,6 +52,7 @@ async ({ count, timeoutMs }) => {
     if (latency === null) timeouts++;
     else latencies.push(latency);
     await frame();
+    await sleep(((i * 0.6180339887) % 1) * FRAME_MS);
   }
   return { latencies, timeouts };
 }
