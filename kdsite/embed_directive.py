@@ -15,7 +15,8 @@ from kdsite.yamlblock import load_block
 # A Web Worker must be same-origin with its page: without allow-same-origin the frame's
 # origin is opaque and the browser refuses the worker, so both tokens are needed.
 SANDBOX = "allow-scripts allow-same-origin"
-PLACEHOLDER_URL = "https://YOUR-SITE/"
+# Without site_url the snippet says where the reader fills in their copy of the site.
+PLACEHOLDER_URL = "YOUR-SITE-URL/"
 
 
 @dataclass
