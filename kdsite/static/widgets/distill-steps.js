@@ -4,74 +4,24 @@
 // STEP_MS until the last step; the slider jumps to any step. Bar widths glide over BAR_MS,
 // except under prefers-reduced-motion, where they jump (the stepping itself goes on).
 
+import { computeLoop, describe, setText, showBar, showReadouts } from "./common.js";
+
 const STEP_MS = 150;
 const BAR_MS = 120;
-const reducedMotion =
-  typeof matchMedia === "function" ? matchMedia("(prefers-reduced-motion: reduce)") : null;
-
-function fraction(text) {
-  const value = Number(text);
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
-}
-
-function num(value) {
-  return String(Math.round(value * 1e6) / 1e6);
-}
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// ---- bar animation (one shared frame loop) ----
-
-const animations = new Map(); // rect -> {from, to, start}
-let frame = 0;
-
-function tick(now) {
-  frame = 0;
-  for (const [rect, anim] of animations) {
-    const t = Math.min(1, (now - anim.start) / BAR_MS);
-    const eased = 1 - Math.pow(1 - t, 3);
-    rect.setAttribute("width", num(anim.from + (anim.to - anim.from) * eased));
-    if (t >= 1) animations.delete(rect);
-  }
-  if (animations.size) frame = requestAnimationFrame(tick);
-}
-
-function moveBar(rect, target) {
-  if (reducedMotion && reducedMotion.matches) {
-    animations.delete(rect);
-    rect.setAttribute("width", num(target));
-    return;
-  }
-  const from = fraction(rect.getAttribute("width"));
-  if (from === target) return;
-  animations.set(rect, { from, to: target, start: performance.now() });
-  if (!frame) frame = requestAnimationFrame(tick);
-}
-
-// ---- rendering ----
-
 export function render(root, state) {
-  const readouts = state.readouts || {};
-  for (const el of root.querySelectorAll("[data-kd-readout]")) {
-    const entry = readouts[el.getAttribute("data-kd-readout")];
-    if (!entry) continue;
-    el.textContent = entry.text;
-    el.setAttribute("data-value", entry.value);
-  }
+  showReadouts(root, state.readouts);
   for (const bar of state.bars || []) {
     for (const side of ["teacher", "soft", "student"]) {
-      const rect = root.querySelector(`rect[data-kd-bar="${side}"][data-index="${bar.index}"]`);
-      if (rect) {
-        rect.setAttribute("data-value", bar[side]);
-        moveBar(rect, fraction(bar[side]));
-      }
-      const text = root.querySelector(`[data-kd-text="${side}"][data-index="${bar.index}"]`);
-      if (text) text.textContent = bar[`${side}_text`];
+      showBar(root.querySelector(`rect[data-kd-bar="${side}"][data-index="${bar.index}"]`), bar[side], { ms: BAR_MS });
+      setText(root.querySelector(`[data-kd-text="${side}"][data-index="${bar.index}"]`), bar[`${side}_text`]);
     }
   }
-  if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
+  describe(root, state);
 }
 
 export function mount(root, api) {
@@ -88,9 +38,8 @@ export function mount(root, api) {
   let playing = false;
   let run = 0; // increments on every play/pause/reset, so an old play loop stops
   let live = false;
-  let sequence = 0;
-  let shown = 0;
-  let scheduled = 0;
+  // The slider asks for at most one step a frame; play and reset share its stale-answer guard.
+  const loop = computeLoop(api, () => ({ step }), (state) => render(root, state));
 
   function setStep(k) {
     step = Math.max(0, Math.min(last, Math.round(k)));
@@ -98,14 +47,7 @@ export function mount(root, api) {
     slider.setAttribute("aria-valuetext", `Step ${step} of ${last}`);
   }
 
-  function show(k) {
-    const seq = ++sequence;
-    return api.compute({ step: k }).then((state) => {
-      if (seq < shown) return;
-      shown = seq;
-      render(root, state);
-    });
-  }
+  const show = (k) => loop.show({ step: k }); // rejects if the computation fails
 
   function setPlaying(value) {
     playing = value;
@@ -144,15 +86,10 @@ export function mount(root, api) {
     show(0).catch(() => {});
   }
 
-  function flushSlider() {
-    scheduled = 0;
-    show(step).catch(() => {});
-  }
-
   slider.addEventListener("input", () => {
     pause();
     setStep(Number(slider.value));
-    if (!scheduled) scheduled = requestAnimationFrame(flushSlider);
+    loop.request();
   });
 
   if (buttons.play) buttons.play.addEventListener("click", play);

@@ -3,14 +3,7 @@
 // computed here: the two sliders send {alpha, temperature}, at most once per animation frame,
 // and every number, bar and chart point comes back from the worker.
 
-function fraction(text) {
-  const value = Number(text);
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
-}
-
-function num(value) {
-  return String(Math.round(value * 1e6) / 1e6);
-}
+import { computeLoop, describe, fraction, num, place, setText, showReadouts } from "./common.js";
 
 function setAttrs(el, attrs) {
   if (!el) return;
@@ -20,12 +13,7 @@ function setAttrs(el, attrs) {
 export function render(root, state) {
   const readouts = state.readouts || {};
   // Readouts may appear several times (controls, terms, formula): update every copy.
-  for (const el of root.querySelectorAll("[data-kd-readout]")) {
-    const entry = readouts[el.getAttribute("data-kd-readout")];
-    if (!entry) continue;
-    el.textContent = entry.text;
-    el.setAttribute("data-value", entry.value);
-  }
+  showReadouts(root, readouts);
 
   for (const bar of state.bars || []) {
     const row = root.querySelector(`.kd-dv__row[data-index="${bar.index}"]`);
@@ -33,12 +21,10 @@ export function render(root, state) {
     for (const side of ["teacher", "student"]) {
       const rect = row.querySelector(`rect[data-kd-bar="${side}"]`);
       if (rect) {
-        const width = fraction(bar[side]);
-        rect.setAttribute("data-value", bar[side]);
-        setAttrs(rect, { width: num(width), x: side === "teacher" ? num(1 - width) : "0" });
+        rect.dataset.value = bar[side];
+        place(rect, fraction(bar[side]), side === "teacher"); // no animation in this widget
       }
-      const text = row.querySelector(`[data-kd-text="${side}"]`);
-      if (text) text.textContent = bar[`${side}_text`];
+      setText(row.querySelector(`[data-kd-text="${side}"]`), bar[`${side}_text`]);
     }
   }
 
@@ -59,12 +45,7 @@ export function render(root, state) {
     setAttrs(part("dot-unscaled"), { x: num(m.x - 3.5), y: num(m.unscaled_y - 3.5) });
   }
 
-  if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
-  const controls = state.controls || {};
-  for (const [key, symbol] of [["alpha", "α"], ["temperature", "T"]]) {
-    const slider = root.querySelector(`input[type="range"][data-kd-control="${key}"]`);
-    if (slider && controls[key]) slider.setAttribute("aria-valuetext", `${symbol} = ${controls[key].text}`);
-  }
+  describe(root, state, { alpha: "α", temperature: "T" });
 }
 
 export function mount(root, api) {
@@ -74,39 +55,9 @@ export function mount(root, api) {
   };
   if (!sliders.alpha || !sliders.temperature) return;
 
-  let scheduled = 0;
-  let dirty = false;
-  let shown = 0; // sequence number of the state last rendered
-  let sequence = 0;
-
-  function controls() {
-    return { alpha: Number(sliders.alpha.value), temperature: Number(sliders.temperature.value) };
-  }
-
-  function flush() {
-    scheduled = 0;
-    if (!dirty) return;
-    dirty = false;
-    const wanted = controls();
-    if (!Number.isFinite(wanted.alpha) || !Number.isFinite(wanted.temperature)) return;
-    const seq = ++sequence;
-    api.compute(wanted).then(
-      (state) => {
-        if (seq < shown) return; // an older answer arriving late never overwrites a newer one
-        shown = seq;
-        render(root, state);
-      },
-      () => {}, // runtime.js puts the widget in its error state
-    );
-  }
-
-  function onValue() {
-    dirty = true;
-    if (!scheduled) scheduled = requestAnimationFrame(flush);
-  }
-
-  for (const slider of Object.values(sliders)) {
-    slider.addEventListener("input", onValue);
-    slider.addEventListener("change", onValue);
-  }
+  const read = () => {
+    const wanted = { alpha: Number(sliders.alpha.value), temperature: Number(sliders.temperature.value) };
+    return Number.isFinite(wanted.alpha) && Number.isFinite(wanted.temperature) ? wanted : null;
+  };
+  computeLoop(api, read, (state) => render(root, state), Object.values(sliders));
 }

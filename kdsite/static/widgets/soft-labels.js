@@ -4,58 +4,12 @@
 // here. Text and data-value attributes change at once; only bar widths animate, and not at
 // all under prefers-reduced-motion.
 
-const DURATION_MS = 200;
+import { computeLoop, describe, setText, showBar, showReadouts } from "./common.js";
+
 const KINDS = ["hard", "t1", "soft"];
-const reducedMotion =
-  typeof matchMedia === "function" ? matchMedia("(prefers-reduced-motion: reduce)") : null;
-
-const animations = new Map(); // rect -> {from, to, start}
-let frame = 0;
-
-function fraction(text) {
-  const value = Number(text);
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
-}
-
-function num(value) {
-  return String(Math.round(value * 1e6) / 1e6);
-}
-
-function step(now) {
-  frame = 0;
-  for (const [rect, anim] of animations) {
-    // A frame timestamp can precede the start taken in moveBar(): clamp, or the bar overshoots.
-    const t = Math.min(1, Math.max(0, (now - anim.start) / DURATION_MS));
-    const eased = 1 - Math.pow(1 - t, 3);
-    rect.setAttribute("width", num(anim.from + (anim.to - anim.from) * eased));
-    if (t >= 1) animations.delete(rect);
-  }
-  if (animations.size) frame = requestAnimationFrame(step);
-}
-
-function moveBar(rect, target) {
-  if (reducedMotion && reducedMotion.matches) {
-    animations.delete(rect);
-    rect.setAttribute("width", num(target));
-    return;
-  }
-  const anim = animations.get(rect);
-  if (anim && anim.to === target) return;
-  animations.set(rect, { from: fraction(rect.getAttribute("width")), to: target, start: performance.now() });
-  if (!frame) frame = requestAnimationFrame(step);
-}
-
-function setText(el, text, value) {
-  if (!el) return;
-  el.textContent = text;
-  if (value !== undefined) el.dataset.value = value;
-}
 
 export function render(root, state) {
-  for (const el of root.querySelectorAll("[data-kd-readout]")) {
-    const entry = state.readouts && state.readouts[el.dataset.kdReadout];
-    if (entry) setText(el, entry.text, entry.value);
-  }
+  showReadouts(root, state.readouts);
   if (state.controls && state.controls.temperature) {
     for (const el of root.querySelectorAll('[data-kd-text="temperature"]')) {
       setText(el, state.controls.temperature.text);
@@ -72,11 +26,7 @@ export function render(root, state) {
     if (!row) continue;
     row.dataset.kdChosen = bar.chosen ? "true" : "false";
     for (const kind of KINDS) {
-      const rect = row.querySelector(`rect[data-kd-bar="${kind}"]`);
-      if (rect) {
-        rect.dataset.value = bar[kind];
-        moveBar(rect, fraction(bar[kind]));
-      }
+      showBar(row.querySelector(`rect[data-kd-bar="${kind}"]`), bar[kind]);
       setText(row.querySelector(`[data-kd-text="${kind}"]`), bar[`${kind}_text`]);
     }
   }
@@ -90,11 +40,7 @@ export function render(root, state) {
     setText(li.querySelector('[data-kd-text="label"]'), item.label);
     setText(li.querySelector('[data-kd-text="pct"]'), item.text);
   });
-  if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
-  const slider = root.querySelector('input[type="range"][data-kd-control="temperature"]');
-  if (slider && state.controls && state.controls.temperature) {
-    slider.setAttribute("aria-valuetext", `T = ${state.controls.temperature.text}`);
-  }
+  describe(root, state, { temperature: "T" });
 }
 
 export function mount(root, api) {
@@ -102,37 +48,10 @@ export function mount(root, api) {
   const slider = root.querySelector('input[type="range"][data-kd-control="temperature"]');
   if (!picker || !slider) return;
 
-  let latest = null; // controls waiting for the next animation frame
-  let scheduled = 0;
-  let shown = 0; // sequence number of the state last rendered
-  let sequence = 0;
-
-  function flush() {
-    scheduled = 0;
-    if (latest === null) return;
-    const controls = latest;
-    latest = null;
-    const seq = ++sequence;
-    api.compute(controls).then(
-      (state) => {
-        if (seq < shown) return; // an older answer arriving late never overwrites a newer one
-        shown = seq;
-        render(root, state);
-      },
-      () => {}, // runtime.js puts the widget in its error state
-    );
-  }
-
-  function onValue() {
+  const read = () => {
     const chosen = Number(picker.value);
     const temperature = Number(slider.value);
-    if (!Number.isInteger(chosen) || !Number.isFinite(temperature)) return;
-    latest = { class: chosen, temperature };
-    if (!scheduled) scheduled = requestAnimationFrame(flush);
-  }
-
-  for (const control of [picker, slider]) {
-    control.addEventListener("input", onValue);
-    control.addEventListener("change", onValue);
-  }
+    return Number.isInteger(chosen) && Number.isFinite(temperature) ? { class: chosen, temperature } : null;
+  };
+  computeLoop(api, read, (state) => render(root, state), [picker, slider]);
 }

@@ -8,13 +8,9 @@
 // sent before it are dropped); slider input is coalesced to one restart per animation frame.
 
 import { drawYTicks, linePath, niceScale, num, plotArea, svg } from "../charts.js";
+import { describe, fraction, place, setReadout } from "./common.js";
 
 const SUMMARY_DELAY_MS = 700; // the live summary waits for the reader to stop dragging
-
-function setReadout(el, entry) {
-  el.textContent = entry.text;
-  el.dataset.value = entry.value;
-}
 
 /** Return [x, y] in a decision map's view box for a point [u, v] of the unit square. */
 function mapXY(point, grid) {
@@ -53,10 +49,6 @@ function makeRenderer(root) {
     texts: Array.from(panel.querySelectorAll("[data-kd-text]")),
   }));
   const trueClass = root.querySelector("[data-kd-true]");
-  const sliders = {
-    temperature: root.querySelector('input[data-kd-control="temperature"]'),
-    alpha: root.querySelector('input[data-kd-control="alpha"]'),
-  };
   const pointInput = root.querySelector('input[data-kd-control="point"]');
 
   function renderCharts(curves) {
@@ -112,8 +104,7 @@ function makeRenderer(root) {
       p.bars.forEach((rect, i) => {
         const value = model.probs[i];
         rect.dataset.value = value;
-        const width = Math.min(1, Math.max(0, Number(value) || 0));
-        rect.setAttribute("width", String(Math.round(width * 1e6) / 1e6));
+        place(rect, fraction(value));
       });
       p.texts.forEach((el, i) => {
         el.textContent = model.texts[i];
@@ -140,15 +131,11 @@ function makeRenderer(root) {
       const entry = state.controls[el.dataset.kdLayers];
       if (entry) el.textContent = entry.value;
     }
-    for (const [name, slider] of Object.entries(sliders)) {
-      const entry = state.controls[name];
-      if (slider && entry) slider.setAttribute("aria-valuetext", `${name === "alpha" ? "α" : "T"} = ${entry.text}`);
-    }
     if (pointInput && document.activeElement !== pointInput) pointInput.value = state.controls.point.value;
     renderCharts(state.curves);
     renderMaps(state);
     renderPrediction(state.prediction);
-    if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
+    describe(root, state, { temperature: "T", alpha: "α" });
   };
 }
 

@@ -1,0 +1,133 @@
+// What every widget module shares: bar geometry, readouts and the compute loop. The DOM
+// contract: text and data-value change at once when a state arrives; only bar geometry
+// animates, and not at all under prefers-reduced-motion.
+
+const BAR_MS = 200;
+const reducedMotion =
+  typeof matchMedia === "function" ? matchMedia("(prefers-reduced-motion: reduce)") : null;
+
+/** Return a state's number (a string) as a bar width in [0, 1]; unreadable reads as 0. */
+export function fraction(text) {
+  const value = Number(text);
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+/** Return a number rounded for a unit-wide SVG attribute. */
+export function num(value) {
+  return String(Math.round(value * 1e6) / 1e6);
+}
+
+/** Set a bar's width; a mirrored bar (a teacher bar of the .kd-dv__* rows) grows leftwards. */
+export function place(rect, width, mirrored = false) {
+  rect.setAttribute("width", num(width));
+  if (mirrored) rect.setAttribute("x", num(1 - width));
+}
+
+// ---- bar animation: one frame loop for every bar on the page ----
+
+const animations = new Map(); // rect -> {from, to, start, ms, mirrored}
+let frame = 0;
+
+function step(now) {
+  frame = 0;
+  for (const [rect, anim] of animations) {
+    // A frame's timestamp can precede the animation's start: clamp, or the bar overshoots.
+    const t = Math.min(1, Math.max(0, (now - anim.start) / anim.ms));
+    const eased = 1 - Math.pow(1 - t, 3);
+    place(rect, anim.from + (anim.to - anim.from) * eased, anim.mirrored);
+    if (t >= 1) animations.delete(rect);
+  }
+  if (animations.size) frame = requestAnimationFrame(step);
+}
+
+/** Glide a bar to `target` over `ms` (cubic ease-out); snap under prefers-reduced-motion. */
+export function moveBar(rect, target, { ms = BAR_MS, mirrored = false } = {}) {
+  if (reducedMotion && reducedMotion.matches) {
+    animations.delete(rect);
+    place(rect, target, mirrored);
+    return;
+  }
+  const anim = animations.get(rect);
+  if (anim && anim.to === target) return; // already on its way there
+  const from = fraction(rect.getAttribute("width"));
+  if (!anim && from === target) return; // already there
+  animations.set(rect, { from, to: target, start: performance.now(), ms, mirrored });
+  if (!frame) frame = requestAnimationFrame(step);
+}
+
+/** Show a bar's value: data-value at once, the geometry through moveBar. */
+export function showBar(rect, value, options) {
+  if (!rect) return;
+  rect.dataset.value = value;
+  moveBar(rect, fraction(value), options);
+}
+
+// ---- text ----
+
+/** Set an element's text and, if given, its data-value (tests and CSS read the value). */
+export function setText(el, text, value) {
+  if (!el) return;
+  el.textContent = text;
+  if (value !== undefined) el.dataset.value = value;
+}
+
+/** Set a readout from a state entry {text, value}. */
+export function setReadout(el, entry) {
+  if (entry) setText(el, entry.text, entry.value);
+}
+
+/** Update every [data-kd-readout] copy from the first of `sources` that has its key. */
+export function showReadouts(root, ...sources) {
+  for (const el of root.querySelectorAll("[data-kd-readout]")) {
+    const key = el.dataset.kdReadout;
+    setReadout(el, sources.map((source) => source && source[key]).find(Boolean));
+  }
+}
+
+/** Set the widget's aria-label and its sliders' aria-valuetext, e.g. {temperature: "T"}. */
+export function describe(root, state, symbols = {}) {
+  if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
+  const controls = state.controls || {};
+  for (const [key, symbol] of Object.entries(symbols)) {
+    const slider = root.querySelector(`input[type="range"][data-kd-control="${key}"]`);
+    if (slider && controls[key]) slider.setAttribute("aria-valuetext", `${symbol} = ${controls[key].text}`);
+  }
+}
+
+// ---- the compute loop ----
+
+/**
+ * Coalesce input to one api.compute per animation frame with the controls read() returns
+ * then (null: nothing valid to send); an answer older than the one shown is dropped.
+ * Every `input` and `change` of `controls` asks; request() and show() are for the rest.
+ */
+export function computeLoop(api, read, render, controls = []) {
+  let scheduled = 0;
+  let sequence = 0;
+  let shown = 0; // sequence number of the state last rendered
+
+  function show(wanted, onError) {
+    const seq = ++sequence;
+    return api.compute(wanted).then((state) => {
+      if (seq < shown) return; // an older answer arriving late never overwrites a newer one
+      shown = seq;
+      render(state);
+    }, onError);
+  }
+
+  function flush() {
+    scheduled = 0;
+    const wanted = read();
+    if (wanted) show(wanted, () => {}); // runtime.js puts the widget in its error state
+  }
+
+  function request() {
+    if (!scheduled) scheduled = requestAnimationFrame(flush);
+  }
+
+  for (const control of controls) {
+    control.addEventListener("input", request);
+    control.addEventListener("change", request);
+  }
+  return { request, show };
+}
