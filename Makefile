@@ -1,18 +1,23 @@
 # make site   — set up .venv, fetch and verify the Pyodide assets, build _site/
-# make test   — the same set-up plus a browser, then every test
+# make test   — the same set-up plus a browser and a Java (for the HTML checker), then every test
 # make serve  — build, then preview on http://127.0.0.1:8000/
+# make bench  — measure load, slider, training and build speed (bench/results.json)
 PYTHON := $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kdsite-installed
 
-.PHONY: site test serve clean
+.PHONY: site test serve bench clean
 
 site: $(STAMP)
 	$(BIN)/kdsite build
 
 test: $(STAMP)
-	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" KDSITE_JAVA="$$(scripts/ensure-java)" \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" $(BIN)/python -m bench $(BENCH_ARGS)
 
 serve: site
 	$(BIN)/kdsite serve --no-build

@@ -8,6 +8,7 @@ load; the ratios are computed per pair, then their median is reported.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import sys
 import tempfile
 import time
@@ -29,6 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; each figure is their median")
     parser.add_argument("--slider-inputs", type=int, default=200, help="slider inputs per page and run")
     parser.add_argument("--quick", action="store_true", help="1 run and 20 slider inputs (for the smoke test)")
+    parser.add_argument("--pages", nargs="+", metavar="GLOB",
+                        help="measure only the pages with widgets whose site path matches a pattern "
+                             "(default: every one, embed pages included)")
     parser.add_argument("--site", type=Path, help="measure this built site (built into it if it is empty)")
     parser.add_argument("--results", type=Path, default=RESULTS, help=f"where to write (default {RESULTS})")
     parser.add_argument("--chromium", help="Chromium binary (default: $KDSITE_CHROMIUM or /usr/bin/chromium)")
@@ -116,9 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             builds = build_times(config, args.runs)
         except Exception as error:  # report it with the browser figures rather than lose them
-            builds = {"build_full_s": [], "build_incremental_s": []}
+            builds = {key: [] for key in report.BUILD_METRICS}
             errors.append(f"build timing: {str(error).splitlines()[0]}")
         pages = widget_pages(site)
+        if args.pages:
+            pages = [p for p in pages if any(fnmatch.fnmatchcase(p.path, pattern) for pattern in args.pages)]
+            if not pages:
+                log(f"no page with widgets matches {' '.join(args.pages)}")
+                return 2
         root = serve_root(site, Path(tmp) / "www")
         naive_path = write_naive(root, pages)
         server, base, meter = start(root)

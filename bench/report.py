@@ -21,7 +21,7 @@ PAGE_METRICS = [
 ]
 EXTRA_PAGE_METRICS = ["bytes_warm", "naive_tti_cold_ms", "naive_tti_warm_ms", "train_long_tasks"]
 NAIVE_METRICS = ["tti_cold_ms", "tti_warm_ms", "bytes_cold"]
-BUILD_METRICS = ["build_full_s", "build_incremental_s"]
+BUILD_METRICS = ["build_full_s", "build_incremental_s", "build_incremental_cli_s"]
 
 
 def fmt(value: float | None, unit: str) -> str:
@@ -64,10 +64,11 @@ def targets(results: dict) -> list[dict]:
         for name, value, ok, unit in checks:
             if value is not None:
                 out.append({"target": name, "page": path, "value": value, "shown": fmt(value, unit), "met": ok(value)})
-    incremental = med(results["build"]["build_incremental_s"])
-    if incremental is not None:
-        out.append({"target": "incremental rebuild <= 1 s", "page": None, "value": incremental,
-                    "shown": f"{incremental:.2f}s", "met": incremental <= 1})
+    for key, name in (("build_incremental_s", "incremental rebuild <= 1 s"),
+                      ("build_incremental_cli_s", "incremental rebuild by `kdsite build` <= 1 s")):
+        seconds = med(results["build"].get(key))
+        if seconds is not None:
+            out.append({"target": name, "page": None, "value": seconds, "shown": f"{seconds:.2f}s", "met": seconds <= 1})
     return out
 
 
@@ -87,7 +88,8 @@ def table(results: dict) -> str:
            line(head), line(["-" * w for w in widths]), *map(line, rows), ""]
     build = results["build"]
     out.append(f"build (warm asset cache): full {cell(build['build_full_s'], 's')} s, "
-               f"incremental after a one-line edit {cell(build['build_incremental_s'], 's')} s")
+               f"incremental after a one-line edit {cell(build['build_incremental_s'], 's')} s in-process "
+               f"(kdsite serve), {cell(build.get('build_incremental_cli_s'), 's')} s as `kdsite build`")
     for cache, phases in results["boot_ms"].items():
         if phases:
             out.append(f"{cache} boot of our worker (median ms): "

@@ -10,12 +10,15 @@ from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kdsite.buildcache import BuildCache
 from kdsite.config import Config
 from kdsite.content import Page, chapters, gather_pages
 from kdsite.core.states import compute_state
-from kdsite.errors import BuildErrors, ConfigError, Problem
-from kdsite.figures import figure_path, render_figure
+from kdsite.content_files import check_content_files, copy_content_files
+from kdsite.errors import BuildErrors, ConfigError, Problem, StrictWarnings
+from kdsite.figures import RenderedFigure, figure_path, render_figure
 from kdsite.embeds import check_embeds, glossary_json, render_embed_pages
+from kdsite.link_check import check_links
 from kdsite.markdown import make_markdown
 from kdsite.publish import SERVICE_WORKER, write_publish_files
 from kdsite.render import STATIC_DIR, make_environment, render_page
@@ -34,21 +37,25 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def build(config: Config) -> BuildReport:
+def build(config: Config, cache: BuildCache | None = None) -> BuildReport:
     """Build the whole site into config.output_dir; raise BuildErrors listing every problem."""
     start = time.perf_counter()
     check_output_dir(config)
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    pages = gather_pages(config.content_dir, problems)
+    pages = gather_pages(config.content_dir, problems, raw_html=config.raw_html)
     check_embeds(pages, problems)
+    check_links(pages, config.content_dir, problems)
+    check_content_files(config.content_dir, [page.path for page in pages], problems)
     _check_pages(pages, warnings)
     if problems:
         raise BuildErrors(problems)
     if config.strict and warnings:
-        raise BuildErrors(warnings)
-    _prerender(pages, problems)
-    figures = _prerender_figures(pages, problems)
+        raise StrictWarnings(warnings)
+    cache = cache or BuildCache(build_cache_dir())
+    _prerender(pages, problems, cache)
+    figures = _prerender_figures(pages, problems, cache)
+    cache.prune()
     if problems:
         raise BuildErrors(problems)
 
@@ -88,25 +95,35 @@ def _check_pages(pages: list[Page], warnings: list[Problem]) -> None:
             seen[page.order] = page
 
 
-def _prerender(pages: list[Page], problems: list[Problem]) -> None:
+def build_cache_dir() -> Path:
+    """Return where builds keep computed states and figures between runs."""
+    from kdsite.assets import cache_root
+
+    return cache_root() / "build"
+
+
+def _prerender(pages: list[Page], problems: list[Problem], cache: BuildCache) -> None:
     """Compute every widget's first state with the same functions the browser runs."""
     for page in pages:
         for widget in page.widgets:
             try:
-                widget.state = compute_state(widget.name, widget.config, {})
+                widget.state = cache.get_or_compute("state", [widget.name, widget.config],
+                                                    lambda: compute_state(widget.name, widget.config, {}))
             except (ValueError, ArithmeticError) as error:
                 problems.append(Problem(f"widget {widget.name}: {error}", "check its parameters",
                                         widget.file, widget.line))
 
 
-def _prerender_figures(pages: list[Page], problems: list[Problem]) -> dict[str, str]:
+def _prerender_figures(pages: list[Page], problems: list[Problem], cache: BuildCache) -> dict[str, str]:
     """Draw every figure the pages place, once each; return their files by site path."""
     drawn: dict[str, object] = {}
     for page in pages:
         for figure in page.env.get("figures", []):
             if figure.name not in drawn:
                 try:
-                    drawn[figure.name] = render_figure(figure.name)
+                    fields = cache.get_or_compute("figure", figure.name,
+                                                  lambda: vars(render_figure(figure.name)))
+                    drawn[figure.name] = RenderedFigure(**fields)
                 except (ValueError, ArithmeticError) as error:
                     drawn[figure.name] = None
                     problems.append(Problem(f"figure {figure.name}: {error}", "check the figure's code",
@@ -147,6 +164,8 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
+        # Images and other files beside the pages, at the same relative paths.
+        copy_content_files(config.content_dir, staging)
         # sw.js is a template for the service worker written at the site root.
         shutil.copytree(STATIC_DIR, staging / "_kd" / "static",
                         ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER))

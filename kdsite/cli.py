@@ -6,9 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from kdsite.errors import KdsiteError
+from kdsite.errors import KdsiteError, StrictWarnings
 
+# Exit statuses; argparse itself exits with 2 for a bad command line.
 EXIT_ERRORS = 1
+EXIT_STRICT_WARNINGS = 3
+EXIT_STATUSES = f"""exit status:
+  0  the site was built
+  {EXIT_ERRORS}  content or configuration errors (each printed as file:line: what — fix)
+  2  the command line itself is wrong
+  {EXIT_STRICT_WARNINGS}  no errors, but --strict turned the warnings printed into a failure"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kdsite", description="Build the knowledge-distillation explainer.")
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current)")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = commands.add_parser("build", help="build the site into _site/")
+    build_cmd = commands.add_parser("build", help="build the site into _site/", epilog=EXIT_STATUSES,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     build_cmd.add_argument("--output", type=Path, help="output folder (default: _site)")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
     serve_cmd = commands.add_parser("serve", help="build, then preview on 127.0.0.1")
@@ -32,8 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.root, output=args.output, strict=getattr(args, "strict", False))
         if not (args.command == "serve" and args.no_build):
             report = build(config)
-            for warning in report.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+            _print_warnings(report.warnings)
             print(f"Built {len(report.pages)} pages into {report.output} in {report.seconds:.1f} s.")
         if args.command == "serve":
             from kdsite.serve import serve
@@ -42,10 +49,23 @@ def main(argv: list[str] | None = None) -> int:
             serve(config.output_dir, port=args.port, watch=watch, rebuild=lambda: _rebuild(config))
         else:
             print("Preview: make serve (or kdsite serve), then open http://127.0.0.1:8000/")
+    except StrictWarnings as error:
+        _print_warnings(error.problems)
+        count = len(error.problems)
+        what = "1 warning fails" if count == 1 else f"{count} warnings fail"
+        print(f"kdsite: --strict: {what} the build — fix {'it' if count == 1 else 'them'}, or build without --strict",
+              file=sys.stderr)
+        return EXIT_STRICT_WARNINGS
     except KdsiteError as error:
         print(f"kdsite: {error}", file=sys.stderr)
         return EXIT_ERRORS
     return 0
+
+
+def _print_warnings(warnings) -> None:
+    """Print each warning as `warning: file:line: what — fix`."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _rebuild(config) -> None:
@@ -53,6 +73,7 @@ def _rebuild(config) -> None:
     from kdsite.build import build
 
     report = build(config)
+    _print_warnings(report.warnings)
     print(f"Rebuilt {len(report.pages)} pages in {report.seconds:.1f} s.", file=sys.stderr)
 
 

@@ -24,6 +24,8 @@ class Config:
     output_dir: Path = Path("_site")
     # An unpacked official Pyodide release to take wheels from before any download.
     pyodide_dir: Path | None = None
+    # Pass raw HTML in Markdown through to the page: the content's authors are then trusted.
+    raw_html: bool = False
     strict: bool = False
 
     def resolve(self) -> "Config":
@@ -35,8 +37,9 @@ class Config:
         return self
 
 
-_SETTINGS = {f.name: f for f in fields(Config) if f.name not in ("root", "strict")}
+_SETTINGS = [f.name for f in fields(Config) if f.name not in ("root", "strict")]
 _PATHS = {"content_dir", "templates_dir", "output_dir", "pyodide_dir"}
+_SWITCHES = {"raw_html"}
 
 
 def load_config(root: Path, output: Path | None = None, strict: bool = False) -> Config:
@@ -52,7 +55,10 @@ def load_config(root: Path, output: Path | None = None, strict: bool = False) ->
         for key, value in data.items():
             if key not in _SETTINGS:
                 problems.append(Problem(f"unknown setting {key!r}", "use one of: " + ", ".join(_SETTINGS), path))
-            elif not isinstance(value, str):
+            elif key in _SWITCHES and not isinstance(value, bool):
+                problems.append(Problem(f"setting {key!r} should be true or false, not {value!r}",
+                                        f"write {key} = true or {key} = false", path))
+            elif key not in _SWITCHES and not isinstance(value, str):
                 problems.append(Problem(f"setting {key!r} should be a string, not {value!r}",
                                         f'write {key} = "…"', path))
             else:

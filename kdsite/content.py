@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kdsite.content_files import GENERATED_DIRS, GENERATED_FILES
 from kdsite.directive import Widget
 from kdsite.errors import Problem
 from kdsite.markdown import make_markdown
 from kdsite.yamlblock import display_path, load_block
 
 FRONT_MATTER_KEYS = {"title": str, "description": str, "order": int}
+# Characters that end or change a URL path (#, ?, %) or need quoting in an href.
+UNSAFE_IN_PATH = re.compile(r"[^\w.\-/~]")
 
 
 @dataclass
@@ -57,9 +61,9 @@ def glossary_entries(pages: list[Page]) -> list[Page]:
                   key=lambda p: (p.title.casefold(), p.path))
 
 
-def gather_pages(content_dir: Path, problems: list[Problem]) -> list[Page]:
+def gather_pages(content_dir: Path, problems: list[Problem], raw_html: bool = False) -> list[Page]:
     """Parse every Markdown file under content_dir, adding every problem found to `problems`."""
-    md = make_markdown()
+    md = make_markdown(raw_html)
     sources = sorted(content_dir.rglob("*.md"))
     if not sources:
         problems.append(Problem("no Markdown pages found", "add content/index.md", content_dir))
@@ -79,9 +83,21 @@ def _parse_page(md, source: Path, content_dir: Path, problems: list[Problem]) ->
     tokens = md.parse(text, env)
     meta = _front_matter(tokens, shown, problems)
     relative = source.relative_to(content_dir).with_suffix(".html").as_posix()
+    _check_page_path(relative, shown, problems)
     title = meta.get("title") or _first_heading(tokens) or source.stem.replace("-", " ").capitalize()
     return Page(source=source, path=relative, title=title, description=meta.get("description", ""),
                 order=meta.get("order", 0), ordered="order" in meta, tokens=tokens, env=env, widgets=env["widgets"])
+
+
+def _check_page_path(site_path: str, shown: str, problems: list[Problem]) -> None:
+    """Add a problem when a page's place in the site is the build's own or breaks links to it."""
+    if site_path in GENERATED_FILES or site_path.startswith(GENERATED_DIRS):
+        problems.append(Problem(f"kdsite writes a file of its own at {site_path}, which would replace this page",
+                                "rename the page or move it into a folder of its own", shown, 1))
+    elif bad := sorted(set(UNSAFE_IN_PATH.findall(site_path))):
+        shown_chars = " ".join(repr(c) for c in bad)
+        problems.append(Problem(f"the page's file name contains {shown_chars}, which would break every link to it",
+                                "rename it using letters, digits, '-', '_' and '.'", shown, 1))
 
 
 def _front_matter(tokens, file: Path, problems: list[Problem]) -> dict:

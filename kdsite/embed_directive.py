@@ -10,6 +10,7 @@ from markupsafe import escape
 
 from kdsite.errors import Problem
 from kdsite.urls import canonical_url, embed_path
+from kdsite.widgets.params import ParamError, integer_between
 from kdsite.yamlblock import load_block
 
 # A Web Worker must be same-origin with its page: without allow-same-origin the frame's
@@ -17,6 +18,8 @@ from kdsite.yamlblock import load_block
 SANDBOX = "allow-scripts allow-same-origin"
 # Without site_url the snippet says where the reader fills in their copy of the site.
 PLACEHOLDER_URL = "YOUR-SITE-URL/"
+# The frame's height in CSS pixels; the host script (embed.js) accepts no taller frame.
+HEIGHT = integer_between(1, 10000)
 
 
 @dataclass
@@ -35,10 +38,13 @@ class Embed:
         return embed_path(f"{self.page}.html", self.widget)
 
 
-def iframe_snippet(url: str, title: str, height: int = 480) -> str:
-    """Return the HTML a host page pastes to embed one widget."""
-    return (f'<iframe data-kdsite-embed src="{escape(url)}" title="{escape(title)}" width="100%" '
-            f'height="{height}" loading="lazy" sandbox="{SANDBOX}"></iframe>')
+def iframe_snippet(url: str, title: str, height: int = 480, *, live: bool = False) -> str:
+    """Return the HTML a host page pastes to embed one widget (live: the frame on this site's own page)."""
+    # On this site's own page the frame is same-origin: a sandbox allowing scripts and same-origin
+    # would isolate nothing there (validators reject it), and CSS gives the frame its width.
+    extra = ("", "") if live else (' width="100%"', f' sandbox="{SANDBOX}"')
+    return (f'<iframe data-kdsite-embed src="{escape(url)}" title="{escape(title)}"{extra[0]} '
+            f'height="{height}" loading="lazy"{extra[1]}></iframe>')
 
 
 def embed_plugin(md: MarkdownIt) -> None:
@@ -65,7 +71,14 @@ def _collect(state) -> None:
                                                env["file"], line))
             token.meta["embed"] = None
             continue
-        embed = Embed(data["page"], data["widget"], int(data.get("height", 480)), env["file"], line)
+        try:
+            height = HEIGHT(data.get("height", 480))
+        except ParamError as error:
+            env["problems"].append(Problem(f"kd-embed: height: {error}", f"allowed: {error.allowed}",
+                                           env["file"], block.lines.get("height", line)))
+            token.meta["embed"] = None
+            continue
+        embed = Embed(data["page"], data["widget"], height, env["file"], line)
         env.setdefault("embeds", []).append(embed)
         token.meta["embed"] = embed
 
@@ -77,7 +90,7 @@ def _render(renderer, tokens, idx, options, env) -> str:
         return ""
     title = f"kdsite widget {embed.widget}"
     site = env.get("site_url") or PLACEHOLDER_URL
-    live = iframe_snippet(env["root"] + embed.path, title, embed.height)
+    live = iframe_snippet(env["root"] + embed.path, title, embed.height, live=True)
     snippet = (iframe_snippet(canonical_url(site, embed.path), title, embed.height) + "\n"
                f'<script type="module" src="{escape(canonical_url(site, "_kd/static/embed.js"))}"></script>')
     return (f'<figure class="kd-embed-example">{live}<figcaption>Live: the embed of '

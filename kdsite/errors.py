@@ -53,3 +53,7 @@ class BuildErrors(KdsiteError):
         text = f"{len(problems)} {noun}:\n" + "\n".join(f"  {p}" for p in problems)
         Exception.__init__(self, text)
         self.problem = problems[0]
+
+
+class StrictWarnings(BuildErrors):
+    """Only warnings were found, and --strict makes them fail the build."""

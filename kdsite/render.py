@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from kdsite.content import GLOSSARY, Page, chapters, glossary_entries
+from kdsite.csp import CONTENT_SECURITY_POLICY
 from kdsite.directive import Widget
 from kdsite.urls import canonical_url
 from kdsite.widgets import WIDGETS
@@ -19,12 +20,15 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the Jinja environment; autoescape is on for every template, whatever its name."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    # Every page's <head> writes it: the policy lives here once, not in each template.
+    env.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
+    return env
 
 
 def config_json(config: dict) -> str:

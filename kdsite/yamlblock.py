@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,15 @@ from typing import Any
 import yaml
 
 from kdsite.errors import Problem
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that also reads exponents without a decimal point (1e-9, as YAML 1.2 does)."""
+
+
+# PyYAML follows YAML 1.1, where `1e-9` is a string: authors write it and mean a number.
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                              re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
 
 
 @dataclass
@@ -22,8 +32,8 @@ class Block:
 def load_block(text: str, file: Path, first_line: int, what: str, problems: list[Problem]) -> Block | None:
     """Parse YAML whose first line is file line `first_line`; add a problem and return None if invalid."""
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data = yaml.load(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]

@@ -35,6 +35,11 @@ def kl_rows(log_p: np.ndarray, log_q: np.ndarray) -> np.ndarray:
     return np.maximum((p * gap).sum(axis=-1), 0.0)
 
 
+def weighted(weight: float, term: float) -> float:
+    """Return weight · term, 0 when the weight is 0: a term switched off adds nothing, even ∞."""
+    return weight * term if weight else 0.0
+
+
 def distillation_loss(student_logits, teacher_logits, labels, temperature: float, alpha: float) -> Loss:
     """Return L = α·T²·KL(p_T ‖ q_T) + (1 − α)·CE(y, q₁), averaged over the batch, and ∂L/∂z.
 
@@ -61,4 +66,5 @@ def distillation_loss(student_logits, teacher_logits, labels, temperature: float
     grad_hard = np.exp(log_q1) - one_hot
     grad = (alpha * grad_soft + (1.0 - alpha) * grad_hard) / n
     soft = t2 * kl
-    return Loss(hard=hard, soft=soft, kl=kl, total=alpha * soft + (1.0 - alpha) * hard, grad=grad)
+    total = weighted(alpha, soft) + weighted(1.0 - alpha, hard)
+    return Loss(hard=hard, soft=soft, kl=kl, total=total, grad=grad)

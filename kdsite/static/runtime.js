@@ -1,7 +1,9 @@
 // kdsite runtime (main thread). Finds the page's widgets, starts ONE module Web Worker
 // that runs Python (Pyodide + numpy + kdsite), and routes compute requests to it.
 // Python never runs here. Everything is located relative to this file's URL, so the
-// site works under any sub-path and never contacts another host.
+// site works under any sub-path and never contacts another host. supervisor.js keeps the
+// worker alive: a crashed or hung worker is replaced (with back-off) and unanswered requests
+// are sent again; meanwhile every live widget is back in "loading" and says why.
 //
 // Message protocol (worker.js is the other side):
 //   runtime -> worker  {type: "state", id, widget, config, controls}
@@ -12,25 +14,33 @@
 //                      {type: "epoch", id, run, state}         (answer to "train")
 //                      {type: "error", id, widget, message}    (one request failed)
 //                      {type: "error", fatal: true, message}    (Python could not start)
+//                      {type: "crashed", message}               (Pyodide died: restart me)
+//
+// Widget root data-kd-state: "static" (pre-rendered, set by the template) -> "loading"
+// -> "ready"; back to "loading" while a crashed worker restarts; "error" when the widget
+// cannot go live (its own request failed, or Python cannot run), with the reason in its
+// [data-kd-status]. Time limits (test hooks on <html>, milliseconds): data-kd-timeout-ms
+// for Python to start (default 60 s), data-kd-request-timeout-ms for a busy worker's silence
+// (default 30 s).
 //
 // Widgets get api.compute(controls) -> Promise<state> (coalesced: only the latest controls
 // are computed) and api.train(controls, {epochs, restart}) -> Promise<state> (never
 // coalesced: every request is answered in order; the widget keeps one outstanding).
-// A widget's mount() may return hooks {ready(), failed()}, called when it goes live or fails.
+// A widget's mount() may return hooks {ready(), failed()}, called when it goes live (again,
+// after a restart) or fails.
 
-import { HOW_TO_FIX } from "./advice.js";
+import { superviseWorker } from "./supervisor.js";
 
-const DEFAULT_TIMEOUT_MS = 60000;
-
+const DEFAULT_BOOT_MS = 60000;
+const DEFAULT_REQUEST_MS = 30000;
 
 const STILL_VISIBLE = "The figure still shows its last computed values.";
 
-function timeoutMs() {
-  const raw = document.documentElement.dataset.kdTimeoutMs;
+/** Return the time limit set on <html> as data-<name> (a test hook), else `fallback`. */
+function limitMs(name, fallback) {
+  const raw = document.documentElement.dataset[name];
   const value = Number(raw);
-  return raw !== undefined && raw !== "" && Number.isFinite(value) && value > 0
-    ? value
-    : DEFAULT_TIMEOUT_MS;
+  return raw !== undefined && raw !== "" && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 function setStatus(entry, text) {
@@ -60,7 +70,8 @@ function failWidget(entry, message) {
   entry.state = "error";
   entry.root.dataset.kdState = "error";
   setControlsEnabled(entry, false);
-  setStatus(entry, `Interactive version unavailable: ${message} ${STILL_VISIBLE}`);
+  const sentence = /[.!?]$/.test(message) ? message : `${message}.`; // e.g. a Python exception
+  setStatus(entry, `Interactive version unavailable: ${sentence} ${STILL_VISIBLE}`);
   const error = new Error(message);
   for (const waiter of entry.inflightWaiters) waiter.reject(error);
   if (entry.pending) for (const waiter of entry.pending.waiters) waiter.reject(error);
@@ -70,6 +81,15 @@ function failWidget(entry, message) {
   for (const waiter of entry.trainWaiters.values()) waiter.reject(error);
   entry.trainWaiters.clear();
   callHook(entry, "failed");
+}
+
+/** Put a live widget back in "loading" while its worker restarts; it keeps what it shows. */
+function waitForRestart(entry, text) {
+  if (entry.state === "error") return;
+  entry.state = "loading";
+  entry.root.dataset.kdState = "loading";
+  setControlsEnabled(entry, false);
+  setStatus(entry, text);
 }
 
 function maybeReady(entry, workerReady) {
@@ -93,35 +113,82 @@ function start() {
   let dead = false;
   let nextId = 1;
 
-  let worker;
-  try {
-    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  } catch (err) {
-    // A frame sandboxed without allow-same-origin has an opaque origin, and the browser
-    // refuses it a worker: say so instead of loading forever.
-    const why = `the browser refused to start the Python worker (${err && err.message}). If this ` +
-      "widget is embedded in an iframe with a sandbox attribute, the sandbox needs both " +
-      "allow-scripts and allow-same-origin.";
-    for (const root of roots) {
-      root.dataset.kdState = "error";
-      const status = root.querySelector("[data-kd-status]");
-      if (status) status.textContent = `Interactive version unavailable: ${why} ${STILL_VISIBLE}`;
+  for (const root of roots) {
+    const entry = {
+      root,
+      name: root.dataset.kdWidget,
+      config: null,
+      status: root.querySelector("[data-kd-status]"),
+      state: "loading",
+      mounted: false,
+      inflightId: null,
+      inflightWaiters: [],
+      pending: null,
+      trainWaiters: new Map(), // request id -> {resolve, reject} of api.train calls
+      hooks: null,
+    };
+    all.push(entry);
+    root.dataset.kdState = "loading";
+    setStatus(entry, "Loading Python…");
+    try {
+      entry.config = JSON.parse(root.dataset.kdConfig || "{}");
+    } catch (err) {
+      failWidget(entry, `its configuration is not valid JSON (${err.message}).`);
     }
-    return;
   }
 
-  function fatal(message) {
-    if (dead) return;
-    dead = true;
-    clearTimeout(timer);
-    worker.terminate();
-    for (const entry of all) failWidget(entry, message);
+  function answer(msg) {
+    const entry = entries.get(msg.id);
+    if (!entry) return;
+    entries.delete(msg.id);
+    switch (msg.type) {
+      case "state": {
+        // Counterpart: worker.js handleState() reply "state".
+        if (entry.inflightId !== msg.id) break;
+        const waiters = entry.inflightWaiters;
+        finish(entry);
+        for (const waiter of waiters) waiter.resolve(msg.state);
+        break;
+      }
+      case "epoch": {
+        // Counterpart: worker.js handleTrain() reply "epoch".
+        const waiter = entry.trainWaiters.get(msg.id);
+        if (!waiter) break;
+        entry.trainWaiters.delete(msg.id);
+        waiter.resolve(msg.state);
+        break;
+      }
+      case "error":
+        // Counterpart: worker.js report(): this request's Python raised; only its widget fails.
+        failWidget(entry, msg.message || "the computation failed.");
+        break;
+      default:
+        break;
+    }
   }
 
-  const limit = timeoutMs();
-  const timer = setTimeout(() => {
-    fatal(`Python did not start within ${Math.round(limit / 1000)} s. ${HOW_TO_FIX}`);
-  }, limit);
+  const python = superviseWorker(new URL("./worker.js", import.meta.url), {
+    progress(text) {
+      for (const entry of all) if (entry.state === "loading") setStatus(entry, `${text}…`);
+    },
+    ready() {
+      workerReady = true;
+      for (const entry of all) maybeReady(entry, workerReady);
+    },
+    restarting(reason, delayMs) {
+      workerReady = false;
+      const text = `Restarting Python in ${Math.round(delayMs / 100) / 10} s: ${reason}.`;
+      for (const entry of all) waitForRestart(entry, text);
+    },
+    answer,
+    fatal(message) {
+      dead = true;
+      for (const entry of all) failWidget(entry, message);
+    },
+  }, {
+    bootMs: limitMs("kdTimeoutMs", DEFAULT_BOOT_MS),
+    requestMs: limitMs("kdRequestTimeoutMs", DEFAULT_REQUEST_MS),
+  });
 
   function send(entry, controls, waiters) {
     const id = nextId++;
@@ -129,11 +196,10 @@ function start() {
     entry.inflightWaiters = waiters;
     entries.set(id, entry);
     // Counterpart: worker.js onmessage "state" (handleState).
-    worker.postMessage({ type: "state", id, widget: entry.name, config: entry.config, controls });
+    python.post({ type: "state", id, widget: entry.name, config: entry.config, controls });
   }
 
   function finish(entry) {
-    entries.delete(entry.inflightId);
     entry.inflightId = null;
     entry.inflightWaiters = [];
     if (entry.pending && entry.state !== "error") {
@@ -154,7 +220,7 @@ function start() {
       entry.trainWaiters.set(id, { resolve, reject });
       // Counterpart: worker.js onmessage "train" (handleTrain); `run` names the Python-side
       // run kept between requests (kdsite/core/states/training_lab.py train_json).
-      worker.postMessage({
+      python.post({
         type: "train",
         id,
         widget: entry.name,
@@ -183,97 +249,6 @@ function start() {
       }
       send(entry, controls, [waiter]);
     });
-  }
-
-  worker.addEventListener("message", (event) => {
-    const msg = event.data || {};
-    switch (msg.type) {
-      case "progress": {
-        // Counterpart: worker.js progress() "progress".
-        for (const entry of all) if (entry.state === "loading") setStatus(entry, `${msg.text}…`);
-        break;
-      }
-      case "ready": {
-        // Counterpart: worker.js boot() "ready".
-        workerReady = true;
-        clearTimeout(timer);
-        for (const entry of all) maybeReady(entry, workerReady);
-        break;
-      }
-      case "state": {
-        // Counterpart: worker.js handleState() reply "state".
-        const entry = entries.get(msg.id);
-        if (!entry || entry.inflightId !== msg.id) break;
-        const waiters = entry.inflightWaiters;
-        finish(entry);
-        for (const waiter of waiters) waiter.resolve(msg.state);
-        break;
-      }
-      case "epoch": {
-        // Counterpart: worker.js handleTrain() reply "epoch".
-        const entry = entries.get(msg.id);
-        const waiter = entry && entry.trainWaiters.get(msg.id);
-        if (!waiter) break;
-        entries.delete(msg.id);
-        entry.trainWaiters.delete(msg.id);
-        waiter.resolve(msg.state);
-        break;
-      }
-      case "error": {
-        // Counterpart: worker.js boot() fatal "error", handleState() and handleTrain()
-        // per-request "error".
-        if (msg.fatal) {
-          fatal(msg.message || "Python failed to start.");
-          break;
-        }
-        const entry = entries.get(msg.id);
-        if (!entry) break;
-        entries.delete(msg.id);
-        failWidget(entry, msg.message || "the computation failed.");
-        break;
-      }
-      default:
-        break;
-    }
-  });
-
-  worker.addEventListener("error", (event) => {
-    event.preventDefault();
-    const detail = event.message
-      ? event.message
-      : "the Python worker script failed to load (check that _kd/static/worker.js and " +
-        "_kd/pyodide/pyodide.mjs are present and served as JavaScript).";
-    fatal(`${detail} ${HOW_TO_FIX}`);
-  });
-
-  worker.addEventListener("messageerror", () => {
-    fatal("a message from the Python worker could not be read.");
-  });
-
-  for (const root of roots) {
-    const name = root.dataset.kdWidget;
-    const entry = {
-      root,
-      name,
-      config: null,
-      status: root.querySelector("[data-kd-status]"),
-      state: "loading",
-      mounted: false,
-      inflightId: null,
-      inflightWaiters: [],
-      pending: null,
-      trainWaiters: new Map(), // request id -> {resolve, reject} of api.train calls
-      hooks: null,
-    };
-    all.push(entry);
-    root.dataset.kdState = "loading";
-    setStatus(entry, "Loading Python…");
-    try {
-      entry.config = JSON.parse(root.dataset.kdConfig || "{}");
-    } catch (err) {
-      failWidget(entry, `its configuration is not valid JSON (${err.message}).`);
-      continue;
-    }
   }
 
   // Import each widget type once; mount every instance of it.

@@ -1,10 +1,10 @@
-// kdsite Python worker (module Web Worker, one per page, started by runtime.js).
-// Boots Pyodide from ../pyodide/ (relative to this file), loads numpy + kdsite from the
-// site's own pyodide-lock.json with integrity checks, then answers "state" requests by
-// calling kdsite.core.states.compute_state_json and "train" requests by calling
-// kdsite.core.states.train_json. No request ever leaves the site.
+// kdsite Python worker (module Web Worker, one per page, started, and after a crash
+// restarted, by supervisor.js for runtime.js). Boots Pyodide from ../pyodide/ (relative to
+// this file), loads numpy + kdsite from the site's own pyodide-lock.json with integrity
+// checks, then answers "state" requests by calling kdsite.core.states.compute_state_json and
+// "train" requests by calling kdsite.core.states.train_json. No request ever leaves the site.
 //
-// Message protocol (runtime.js is the other side):
+// Message protocol (runtime.js and supervisor.js are the other side):
 //   runtime -> worker  {type: "state", id, widget, config, controls}
 //                      {type: "train", id, widget, run, config, controls, epochs, restart}
 //   worker  -> runtime {type: "progress", stage, text}
@@ -13,6 +13,7 @@
 //                      {type: "epoch", id, run, state}         (answer to "train")
 //                      {type: "error", id, widget, message}    (one request failed)
 //                      {type: "error", fatal: true, message}    (Python could not start)
+//                      {type: "crashed", message}               (Pyodide died: restart me)
 
 import { HOW_TO_FIX } from "./advice.js";
 
@@ -26,7 +27,7 @@ let failed = false;
 const queue = []; // "state" and "train" requests that arrived before ready, in order
 
 function progress(stage, text) {
-  // Counterpart: runtime.js onmessage "progress".
+  // Counterpart: supervisor.js onMessage "progress".
   self.postMessage({ type: "progress", stage, text });
 }
 
@@ -34,7 +35,7 @@ function fatal(message) {
   if (failed) return;
   failed = true;
   queue.length = 0;
-  // Counterpart: runtime.js onmessage "error" (msg.fatal).
+  // Counterpart: supervisor.js onMessage "error" (msg.fatal): no restart.
   self.postMessage({ type: "error", fatal: true, message });
 }
 
@@ -45,6 +46,22 @@ function lastLine(err) {
   return lines.length ? lines[lines.length - 1] : text;
 }
 
+/** Answer a failed request: a Python exception fails that request; a Pyodide fatal error
+ * (a WebAssembly trap, memory exhausted) leaves Python unusable, so this worker asks to be
+ * replaced and answers nothing more. */
+function report(msg, err) {
+  if (err && err.pyodide_fatal_error) {
+    failed = true;
+    queue.length = 0;
+    // Counterpart: supervisor.js onMessage "crashed": it starts a fresh worker.
+    self.postMessage({ type: "crashed", message: `Python crashed (${lastLine(err)})` });
+    self.close();
+    return;
+  }
+  // Counterpart: runtime.js answer() "error" (per request, not fatal).
+  self.postMessage({ type: "error", id: msg.id, widget: msg.widget, message: lastLine(err) });
+}
+
 function handleState(msg) {
   // Counterpart: runtime.js send() "state"; Python side: kdsite/core/states/__init__.py
   // compute_state_json (JSON text in, JSON text out).
@@ -52,18 +69,17 @@ function handleState(msg) {
   try {
     const text = computeStateJson(widget, JSON.stringify(msg.config), JSON.stringify(msg.controls));
     const state = JSON.parse(text);
-    // Counterpart: runtime.js onmessage "state".
+    // Counterpart: runtime.js answer() "state".
     self.postMessage({ type: "state", id, widget, state });
   } catch (err) {
-    // Counterpart: runtime.js onmessage "error" (per request, not fatal).
-    self.postMessage({ type: "error", id, widget, message: lastLine(err) });
+    report(msg, err);
   }
 }
 
 function handleTrain(msg) {
   // Counterpart: runtime.js train() "train"; Python side: kdsite/core/states/training_lab.py
   // train_json(run, config_json, controls_json, epochs, restart) (JSON text out).
-  const { id, widget, run } = msg;
+  const { id, run } = msg;
   try {
     const text = trainJson(
       String(run),
@@ -73,11 +89,10 @@ function handleTrain(msg) {
       Boolean(msg.restart),
     );
     const state = JSON.parse(text);
-    // Counterpart: runtime.js onmessage "epoch".
+    // Counterpart: runtime.js answer() "epoch".
     self.postMessage({ type: "epoch", id, run, state });
   } catch (err) {
-    // Counterpart: runtime.js onmessage "error" (per request, not fatal).
-    self.postMessage({ type: "error", id, widget, message: lastLine(err) });
+    report(msg, err);
   }
 }
 
@@ -176,7 +191,7 @@ async function boot() {
   const states = pyodide.pyimport("kdsite.core.states");
   computeStateJson = states.compute_state_json;
   trainJson = states.train_json;
-  // Counterpart: runtime.js onmessage "ready".
+  // Counterpart: supervisor.js onMessage "ready".
   self.postMessage({ type: "ready", version });
   while (queue.length) handle(queue.shift());
 }

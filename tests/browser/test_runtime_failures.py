@@ -1,23 +1,18 @@
-"""The runtime's own time limit and package check: failures reach the error state, readable."""
+"""The runtime's own time limit, package check and Python exceptions: each failure reaches the
+error state with a readable reason, and only the widgets it concerns."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from kdsite.core.states import compute_state
+from routes import serve_worker, set_html_attributes
 
 pytestmark = pytest.mark.browser
 
-FIRST = "#distillation-viz-1"
-
-
-def with_timeout(page, site_url: str, ms: int) -> None:
-    """Serve the index page with a short runtime time limit on <html>."""
-    def shorten(route):
-        response = route.fetch()
-        body = response.text().replace("<html ", f'<html data-kd-timeout-ms="{ms}" ', 1)
-        route.fulfill(response=response, body=body)
-
-    page.route(site_url, shorten)
-    page.route(site_url + "index.html", shorten)
+FIRST, SECOND = "#distillation-viz-1", "#dog-wolf-cat"
 
 
 def wait_all(page, state: str, timeout: int = 90_000) -> None:
@@ -37,13 +32,15 @@ def assert_prerendered_content_stays(page) -> None:
 def test_a_hanging_runtime_hits_the_time_limit(page, site_url):
     # A .wasm request that never answers: Pyodide would wait forever.
     page.route("**/pyodide.asm.wasm", lambda route: None)
-    with_timeout(page, site_url, 3000)
+    set_html_attributes(page, site_url, data_kd_timeout_ms=3000)
+    loads = serve_worker(page, lambda n, source: source)
     page.goto(site_url)
     wait_all(page, "error", timeout=30_000)
     status = page.locator(f"{FIRST} [data-kd-status]").inner_text()
     assert "did not start within 3 s" in status
     assert "application/wasm" in status
     assert_prerendered_content_stays(page)
+    assert loads == [1]  # a restart would wait for the same server again
 
 
 def test_a_tampered_core_wheel_is_reported(page, site_url):
@@ -53,12 +50,14 @@ def test_a_tampered_core_wheel_is_reported(page, site_url):
         route.fulfill(status=200, body=bytes(body), headers={"Content-Type": "application/zip"})
 
     page.route("**/kdsite-*.whl", tamper)
+    loads = serve_worker(page, lambda n, source: source)
     page.goto(site_url)
     wait_all(page, "error")
     status = page.locator(f"{FIRST} [data-kd-status]").inner_text()
     assert "kdsite package failed to load" in status
     assert "make site" in status
     assert_prerendered_content_stays(page)
+    assert loads == [1]  # Python that cannot start is not restarted in a loop
 
 
 def test_a_wasm_served_with_the_wrong_type_fails_fast_with_advice(page, site_url):
@@ -70,6 +69,29 @@ def test_a_wasm_served_with_the_wrong_type_fails_fast_with_advice(page, site_url
     wait_all(page, "error")
     assert "application/wasm" in page.locator(f"{FIRST} [data-kd-status]").inner_text()
     assert_prerendered_content_stays(page)
+
+
+def test_a_python_exception_fails_only_its_own_widget(page, site_url):
+    page.goto(site_url)
+    wait_all(page, "ready")
+    # A slider bent to send T = 0: distillation_viz_state raises in Python.
+    page.eval_on_selector(f'{FIRST} input[data-kd-control="temperature"]', """(el) => {
+        el.min = '0'; el.value = '0'; el.dispatchEvent(new Event('input', {bubbles: true})); }""")
+    page.wait_for_function(f"() => document.querySelector('{FIRST}').dataset.kdState === 'error'", timeout=30_000)
+    status = page.locator(f"{FIRST} [data-kd-status]").inner_text()
+    assert status.startswith("Interactive version unavailable: ValueError: temperature must be > 0. ")
+    assert_prerendered_content_stays(page)
+
+    # The other widget on the page keeps working, on the same worker.
+    assert page.get_attribute(SECOND, "data-kd-state") == "ready"
+    page.eval_on_selector(f'{SECOND} input[data-kd-control="temperature"]', """(el) => {
+        el.value = '5'; el.dispatchEvent(new Event('input', {bubbles: true})); }""")
+    config = json.loads(page.get_attribute(SECOND, "data-kd-config"))
+    want = compute_state("distillation-viz", config, {"temperature": 5})["readouts"]["kl"]["value"]
+    page.wait_for_function(f"(v) => document.querySelector('{SECOND} [data-kd-readout=kl]').dataset.value === v",
+                           arg=want, timeout=30_000)
+    assert page.get_attribute(SECOND, "data-kd-state") == "ready"
+    assert page.get_attribute(FIRST, "data-kd-state") == "error"
 
 
 def test_reduced_motion_snaps_bars(browser, site_url):

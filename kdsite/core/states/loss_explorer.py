@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from kdsite.core.display import data_value, fixed, percent
-from kdsite.core.losses import distillation_loss
+from kdsite.core.losses import distillation_loss, weighted
 from kdsite.core.softening import soften_logits
 
 T_MIN, T_MAX = 0.5, 20.0
@@ -27,6 +27,17 @@ MAX_DECADES = 8  # the y axis spans at most this many powers of ten
 def _readout(value: float, text: str) -> dict:
     """Return a readout: full-precision value and display text."""
     return {"value": data_value(value), "text": text}
+
+
+def _shares(soft_term: float, hard_term: float) -> tuple[float, float] | None:
+    """Return each term's share of the total; None when both are 0 or both are ∞."""
+    if math.isinf(soft_term) or math.isinf(hard_term):
+        # Logits near the double range overflow a term: an infinite term is all of the total.
+        if math.isinf(soft_term) and math.isinf(hard_term):
+            return None
+        return (1.0, 0.0) if math.isinf(soft_term) else (0.0, 1.0)
+    total = soft_term + hard_term
+    return (soft_term / total, hard_term / total) if total > 0 else None
 
 
 def soft_gradient_norms(config: dict, temperature: float) -> tuple[float, float]:
@@ -111,13 +122,14 @@ def loss_explorer_state(config: dict, controls: dict) -> dict:
     labels = config.get("labels") or [str(i) for i in range(len(teacher_logits))]
 
     loss = distillation_loss(student_logits, teacher_logits, label, temperature, alpha)
-    soft_term = alpha * loss.soft
-    hard_term = (1.0 - alpha) * loss.hard
+    soft_term = weighted(alpha, loss.soft)
+    hard_term = weighted(1.0 - alpha, loss.hard)
     total = loss.total
-    if total > 0:
-        share_soft, share_hard = soft_term / total, hard_term / total
+    shares = _shares(soft_term, hard_term)
+    if shares:
+        share_soft, share_hard = shares
         share_texts = percent(share_soft), percent(share_hard)
-    else:  # nothing to share: both terms are zero
+    else:  # nothing to share
         share_soft = share_hard = 0.0
         share_texts = "—", "—"
     grad_scaled, grad_unscaled = soft_gradient_norms(config, temperature)
