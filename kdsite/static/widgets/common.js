@@ -97,12 +97,40 @@ export function describe(root, state, symbols = {}) {
 // ---- the compute loop ----
 
 /**
- * Coalesce input to one api.compute per animation frame with the controls read() returns
- * then (null: nothing valid to send); an answer older than the one shown is dropped.
- * Every `input` and `change` of `controls` asks; request() and show() are for the rest.
+ * Return request(): call `fn` at once unless it already ran during this animation frame, in
+ * which case call it once on the next frame. At most one call per frame, and the first input
+ * of a frame is not kept waiting for the frame to end (that wait alone is up to 16 ms); fn
+ * reads the controls when it runs, so the latest values win.
+ */
+export function oncePerFrame(fn) {
+  let ranThisFrame = false;
+  let wanted = false;
+  function tick() {
+    if (!wanted) {
+      ranThisFrame = false;
+      return;
+    }
+    wanted = false;
+    fn();
+    requestAnimationFrame(tick);
+  }
+  return function request() {
+    if (ranThisFrame) {
+      wanted = true;
+      return;
+    }
+    ranThisFrame = true;
+    fn();
+    requestAnimationFrame(tick);
+  };
+}
+
+/**
+ * Send the controls read() returns (null: nothing valid to send) to api.compute at most once
+ * per animation frame (oncePerFrame); an answer older than the one shown is dropped. Every
+ * `input` and `change` of `controls` asks; request() and show() are for the rest.
  */
 export function computeLoop(api, read, render, controls = []) {
-  let scheduled = 0;
   let sequence = 0;
   let shown = 0; // sequence number of the state last rendered
 
@@ -115,15 +143,10 @@ export function computeLoop(api, read, render, controls = []) {
     }, onError);
   }
 
-  function flush() {
-    scheduled = 0;
+  const request = oncePerFrame(() => {
     const wanted = read();
     if (wanted) show(wanted, () => {}); // runtime.js puts the widget in its error state
-  }
-
-  function request() {
-    if (!scheduled) scheduled = requestAnimationFrame(flush);
-  }
+  });
 
   for (const control of controls) {
     control.addEventListener("input", request);

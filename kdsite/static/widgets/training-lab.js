@@ -8,7 +8,7 @@
 // sent before it are dropped); slider input is coalesced to one restart per animation frame.
 
 import { drawYTicks, linePath, niceScale, num, plotArea, svg } from "../charts.js";
-import { describe, fraction, place, setReadout } from "./common.js";
+import { describe, fraction, oncePerFrame, place, setReadout } from "./common.js";
 
 const SUMMARY_DELAY_MS = 700; // the live summary waits for the reader to stop dragging
 
@@ -171,7 +171,6 @@ export function mount(root, api) {
   let epoch = 0;
   let done = false;
   let last = null; // the latest state rendered
-  let frame = 0;
   let summaryTimer = 0;
 
   const epochs = Number(root.querySelector("svg[data-kd-chart]")?.dataset.epochs) || 0;
@@ -311,14 +310,10 @@ export function mount(root, api) {
   });
 
   // Settings: at most one restart per animation frame, the latest values win.
-  function settingsChanged() {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      restartWith("settings");
-      setButtons();
-    });
-  }
+  const settingsChanged = oncePerFrame(() => {
+    restartWith("settings");
+    setButtons();
+  });
   for (const [name, input] of [["T", inputs.temperature], ["α", inputs.alpha]]) {
     input.addEventListener("input", () => {
       // Show the value at once; the state that follows confirms it.
