@@ -1,4 +1,9 @@
-"""Put the Pyodide runtime, its wheels, kdsite's own wheel and a site lock into a built site."""
+"""Put the Pyodide runtime, its wheels, kdsite's own wheel and a site lock into a built site.
+
+Every official file was checked against its pinned or locked sha256 when it was fetched
+(assets.py). The stdlib zip and the package wheels ship precompiled to bytecode (bytecode.py),
+so the site lock names the sha256 of the precompiled wheel the browser will verify.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,20 @@ import tempfile
 from pathlib import Path
 
 from .assets import PyodideDist, resolve_closure, sha256_file
+from .bytecode import precompiled
 from .errors import AssetError
 from .pins import PYODIDE_VERSION, SITE_CORE_FILES
 
 LOCK = "pyodide-lock.json"
+STDLIB = "python_stdlib.zip"
 
 
 def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
     """Fill dest with the runtime and a lock naming only what kdsite needs; return the lock."""
     dest.mkdir(parents=True, exist_ok=True)
+    pyc_cache = dist.root / "pyc"  # beside the verified files it is made from
     wanted = {name: dist.core_file(name) for name in SITE_CORE_FILES if name != LOCK}
+    wanted[STDLIB] = precompiled(wanted[STDLIB], pyc_cache)
     wanted[core_wheel.name] = core_wheel
     for name, src in wanted.items():
         copy_if_different(src, dest / name)
@@ -30,8 +39,10 @@ def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
         if name not in dist.wheels:
             raise AssetError(f"{core_wheel.name} needs {name}, which ensure_pyodide() did not fetch",
                              f"add {name!r} to RUNTIME_PACKAGES in kdsite/pins.py")
-        copy_if_different(dist.wheels[name], dest / entry["file_name"])
-        wanted[entry["file_name"]] = dist.wheels[name]
+        wheel = precompiled(dist.wheels[name], pyc_cache)
+        entry["sha256"] = sha256_file(wheel)
+        copy_if_different(wheel, dest / entry["file_name"])
+        wanted[entry["file_name"]] = wheel
 
     # Drop wheels of earlier builds (an old kdsite version, say) so the site ships only these.
     for stale in dest.glob("*.whl"):

@@ -1,0 +1,89 @@
+"""Precompiled zips: same bytes for the same input, importable without sources, cached by
+source hash, a corrupted cached copy made again, and sources kept where compiling fails."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import zipfile
+
+import pytest
+
+from kdsite import bytecode
+from kdsite.bytecode import precompile_zip, precompiled
+
+SOURCES = {
+    "kdtoy/__init__.py": b"from kdtoy.maths import double\n",
+    "kdtoy/maths.py": b'"""Doc."""\n\ndef double(x):\n    return 2 * x\n',
+    "kdtoy/data.txt": b"not python\n",
+    "kdtoy/broken_example.py": b"print 'python 2'\n",
+}
+
+
+@pytest.fixture
+def toy(tmp_path):
+    path = tmp_path / "toy.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in SOURCES.items():
+            z.writestr(zipfile.ZipInfo(name, (2024, 5, 6, 7, 8, 10)), data)
+    return path
+
+
+def test_every_module_becomes_bytecode_and_the_rest_is_kept(toy, tmp_path):
+    out = tmp_path / "out.zip"
+    precompile_zip(toy, out)
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        assert names == {"kdtoy/__init__.pyc", "kdtoy/maths.pyc", "kdtoy/data.txt", "kdtoy/broken_example.py"}
+        assert z.getinfo("kdtoy/maths.pyc").date_time == (2024, 5, 6, 7, 8, 10)
+        assert z.read("kdtoy/maths.pyc")[:4] == importlib.util.MAGIC_NUMBER
+
+
+def test_the_same_input_gives_the_same_bytes(toy, tmp_path):
+    precompile_zip(toy, tmp_path / "a.zip")
+    precompile_zip(toy, tmp_path / "b.zip")
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+
+
+def test_modules_import_from_bytecode_alone(toy, tmp_path, monkeypatch):
+    out = tmp_path / "out.zip"
+    precompile_zip(toy, out)
+    monkeypatch.syspath_prepend(str(out))
+    try:
+        module = importlib.import_module("kdtoy")
+        assert module.double(21) == 42 and module.__spec__.origin.endswith("__init__.pyc")
+    finally:
+        for name in [n for n in sys.modules if n == "kdtoy" or n.startswith("kdtoy.")]:
+            del sys.modules[name]
+
+
+def test_made_once_per_source_and_remade_when_corrupted(toy, tmp_path):
+    cache = tmp_path / "cache"
+    first = precompiled(toy, cache)
+    made = first.stat().st_mtime_ns
+    assert precompiled(toy, cache) == first and first.stat().st_mtime_ns == made
+    first.write_bytes(b"truncated")
+    again = precompiled(toy, cache)
+    assert again == first and zipfile.is_zipfile(again)
+    assert [p.name for p in cache.iterdir()] == [first.parent.name]  # no staging folder left
+
+
+def test_another_python_ships_the_sources(toy, tmp_path, monkeypatch):
+    monkeypatch.setattr(bytecode, "COMPATIBLE", False)
+    assert precompiled(toy, tmp_path / "cache") == toy
+
+
+def test_the_built_runtime_ships_bytecode(built_site):
+    runtime = built_site / "_kd" / "pyodide"
+    with zipfile.ZipFile(runtime / "python_stdlib.zip") as z:
+        names = z.namelist()
+    assert "json/__init__.pyc" in names and not [n for n in names if n.startswith("json/") and n.endswith(".py")]
+    (wheel,) = runtime.glob("numpy-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        assert "numpy/__init__.pyc" in z.namelist()
+
+
+def test_a_file_that_is_not_a_zip_ships_as_it_is(tmp_path):
+    fake = tmp_path / "python_stdlib.zip"
+    fake.write_bytes(b"not a zip")
+    assert precompiled(fake, tmp_path / "cache") == fake
