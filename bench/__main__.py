@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"no page with widgets matches {' '.join(args.pages)}")
                 return 2
         root = serve_root(site, Path(tmp) / "www")
-        naive_path = write_naive(root, pages)
+        naive_path = write_naive(root, pages, config.pyodide_dir)
         server, base, meter = start(root)
         log(f"serving at {base}; pages with widgets: {', '.join(p.path for p in pages)}")
         try:

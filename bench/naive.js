@@ -1,11 +1,12 @@
 // The naive peer: how exported notebooks usually go live. Everything on the MAIN thread:
 // load Pyodide, load numpy, run the widget's computation in Python, then mark the page ready
-// (<html data-ready>, which probe.js times). Uses the same Pyodide files and site lock as kdsite.
+// (<html data-ready>, which probe.js times). Uses Pyodide's official release files and lock,
+// the same version kdsite ships, copied beside this page by bench/site.py.
 
-import { loadPyodide } from "../_kd/pyodide/pyodide.mjs";
+import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 const out = document.getElementById("naive");
-const pyodide = await loadPyodide({ indexURL: "../_kd/pyodide/" });
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
 await pyodide.loadPackage("numpy");
 pyodide.globals.set("config_json", out.dataset.config);
 const kl = pyodide.runPython(`

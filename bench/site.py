@@ -103,12 +103,17 @@ def serve_root(site: Path, root: Path) -> Path:
     return root
 
 
-def write_naive(root: Path, pages: list[PageInfo]) -> str:
-    """Write the naive peer page for the first distillation-viz; return its path under root."""
+def write_naive(root: Path, pages: list[PageInfo], pyodide_dir: Path | None = None) -> str:
+    """Write the naive peer page for the first distillation-viz; return its path under root.
+
+    The peer loads Pyodide's official release files, as peers' exports ship them (sources
+    only: no precompiled stdlib or numpy), from its own folder beside the site.
+    """
     config = next((c for p in pages for name, c in p.widgets if name == "distillation-viz"), DEFAULT_VIZ)
     numbers = {key: config[key] for key in ("teacher", "student", "temperature") if key in config}
     folder = root / NAIVE_DIR
     folder.mkdir(exist_ok=True)
+    _official_runtime(folder / "pyodide", pyodide_dir)
     (folder / "naive.js").write_text((BENCH_DIR / "naive.js").read_text(encoding="utf-8"), encoding="utf-8")
     config_attr = json.dumps(numbers).replace("&", "&amp;").replace("'", "&#39;")
     (folder / "naive.html").write_text(
@@ -117,3 +122,16 @@ def write_naive(root: Path, pages: list[PageInfo]) -> str:
         f"<p id=\"naive\" data-config='{config_attr}'>KL(teacher ‖ student) = <span>…</span> nats</p>\n"
         "</body></html>\n", encoding="utf-8")
     return f"{NAIVE_DIR}/naive.html"
+
+
+def _official_runtime(dest: Path, wheel_dir: Path | None) -> None:
+    """Copy the verified official Pyodide files and numpy's closure (official lock) into dest."""
+    from kdsite.assets import ensure_pyodide, resolve_closure
+    from kdsite.pins import SITE_CORE_FILES
+
+    dist = ensure_pyodide(wheel_dir=wheel_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SITE_CORE_FILES:
+        shutil.copy2(dist.core_file(name), dest / name)
+    for name in resolve_closure(dist.lock, ["numpy"]):
+        shutil.copy2(dist.wheels[name], dest / dist.lock["packages"][name]["file_name"])

@@ -1,7 +1,7 @@
 """Put the Pyodide runtime, its wheels, kdsite's own wheel and a site lock into a built site.
 
 Every official file was checked against its pinned or locked sha256 when it was fetched
-(assets.py). The stdlib zip and the package wheels ship precompiled to bytecode (bytecode.py),
+(assets.py). The stdlib zip and every wheel, ours included, ship precompiled to bytecode (bytecode.py),
 so the site lock names the sha256 of the precompiled wheel the browser will verify.
 """
 
@@ -28,13 +28,16 @@ def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
     pyc_cache = dist.root / "pyc"  # beside the verified files it is made from
     wanted = {name: dist.core_file(name) for name in SITE_CORE_FILES if name != LOCK}
     wanted[STDLIB] = precompiled(wanted[STDLIB], pyc_cache)
-    wanted[core_wheel.name] = core_wheel
+    wanted[core_wheel.name] = precompiled(core_wheel, pyc_cache)
     for name, src in wanted.items():
         copy_if_different(src, dest / name)
 
-    lock = site_lock(dist.lock, dest / core_wheel.name, dest)
+    # The lock entry is read from the source wheel (pyodide-lock finds `imports` from .py
+    # files); the browser checks the hash of the precompiled file it is served.
+    lock = site_lock(dist.lock, core_wheel, core_wheel.parent)
     for name, entry in lock["packages"].items():
         if entry["file_name"] == core_wheel.name:
+            entry["sha256"] = sha256_file(wanted[core_wheel.name])
             continue
         if name not in dist.wheels:
             raise AssetError(f"{core_wheel.name} needs {name}, which ensure_pyodide() did not fetch",

@@ -320,7 +320,7 @@ def test_write_runtime_site_lock(dist, tmp_path):
     assert set(lock["packages"]) == {"kdsite", "numpy"}  # a, b, c trimmed away
     kd = lock["packages"]["kdsite"]
     assert kd["file_name"] == "kdsite-0.1.0-py3-none-any.whl"
-    assert kd["sha256"] == sha(wheel.read_bytes())
+    assert kd["sha256"] == sha((dest / wheel.name).read_bytes())  # the shipped, precompiled wheel
     assert kd["depends"] == ["numpy"] and kd["imports"] == ["kdsite"]
     assert lock["packages"]["numpy"] == FAKE_LOCK["packages"]["numpy"]
     assert "tool" not in lock and "tool" not in kd

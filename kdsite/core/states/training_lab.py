@@ -43,6 +43,27 @@ def _normalise(points, bounds) -> list[list[float]]:
     return [[round((x - xmin) / (xmax - xmin), 5), round((ymax - y) / (ymax - ymin), 5)] for x, y in points]
 
 
+# What neither T nor α changes, by (teacher layers, seed): a run's data and teacher depend
+# on nothing else (LabRun.__init__).
+_FIXED: dict[tuple[int, int], tuple[list, dict]] = {}
+
+
+def _fixed_parts(run: LabRun) -> tuple[list, dict]:
+    """Return the teacher's decision map and the points of the run's data, computed once."""
+    key = (run.settings.teacher_layers, run.settings.seed)
+    if key not in _FIXED:
+        if len(_FIXED) >= 16:
+            _FIXED.clear()
+        bounds = run.data.bounds
+        points = {
+            "test": [[*uv, int(c)] for uv, c in zip(_normalise(run.data.x_test, bounds), run.data.y_test)],
+            "transfer": [[*uv, int(c)] for uv, c in zip(_normalise(run.transfer.x_train, bounds),
+                                                         run.transfer.y_train)],
+        }
+        _FIXED[key] = (decision_runs(run.teacher, bounds), points)
+    return _FIXED[key]
+
+
 def _prediction(run: LabRun, index: int) -> dict:
     """Return the prediction panel for test point `index`."""
     names = run.data.names
@@ -79,6 +100,10 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
     if timings:
         for key, seconds in timings.items():
             readouts[f"time-{key}"] = _readout(seconds, f"{seconds * 1e6:.1f} µs")
+    # Every slider move restarts a run: reuse what only the teacher and the data decide
+    # (about half the work of an epoch-0 state), keyed by the run's teacher and data seed.
+    teacher_regions, points = _fixed_parts(run)
+    scratch_regions = decision_runs(run.scratch, bounds)
     history = run.history
     curves = {
         "loss-hard": [m.loss_hard for _, m in history],
@@ -102,15 +127,13 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
         "curves": {key: [round(v, 6) for v in values] for key, values in curves.items()},
         "grid": GRID,
         "regions": {
-            "teacher": decision_runs(run.teacher, bounds),
-            "scratch": decision_runs(run.scratch, bounds),
-            "distilled": decision_runs(run.distilled, bounds),
+            "teacher": teacher_regions,
+            "scratch": scratch_regions,
+            # Both students start from the same weights: at epoch 0 their maps are one map.
+            "distilled": scratch_regions if run.epoch == 0 else decision_runs(run.distilled, bounds),
         },
         "classes": list(run.data.names),
-        "points": {
-            "test": [[*uv, int(c)] for uv, c in zip(_normalise(run.data.x_test, bounds), run.data.y_test)],
-            "transfer": [[*uv, int(c)] for uv, c in zip(_normalise(run.transfer.x_train, bounds), run.transfer.y_train)],
-        },
+        "points": points,
         "prediction": _prediction(run, point),
         "aria_label": (
             f"Training lab at epoch {run.epoch} of {s.epochs}, T = {fixed(s.temperature, 1)}, "
