@@ -7,6 +7,7 @@
 // not load, Python could not start (the worker's fatal "error"), or it did not start in time.
 
 import { HOW_TO_FIX } from "./advice.js";
+import { adoptEarlyWorker } from "./early.js";
 
 const MAX_RESTARTS = 4;
 const FIRST_DELAY_MS = 500;
@@ -115,9 +116,11 @@ export function superviseWorker(url, handlers, limits) {
   function spawn() {
     heard = false;
     readyAt = 0;
+    // The first worker may already be booting (early.js); restarts always start a new one.
+    const adopted = restarts === 0 && !worker ? adoptEarlyWorker() : null;
     let mine;
     try {
-      mine = new Worker(url, { type: "module" });
+      mine = adopted ? adopted.worker : new Worker(url, { type: "module" });
     } catch (err) {
       // A frame sandboxed without allow-same-origin has an opaque origin, and the browser
       // refuses it a worker: say so instead of loading forever.
@@ -152,6 +155,11 @@ export function superviseWorker(url, handlers, limits) {
     }, limits.bootMs);
     // The worker queues requests until Python is ready.
     for (const message of outstanding.values()) mine.postMessage(message);
+    if (adopted) {
+      // Replay what the worker said before it was adopted, in order, to the listeners above.
+      adopted.stopKeeping();
+      for (const event of adopted.events) mine.dispatchEvent(event);
+    }
   }
 
   spawn();
