@@ -100,15 +100,14 @@ def resolve_closure(lock: dict, packages) -> set[str]:
 
 # -- core files: one npm tarball, pinned by sha256 -------------------------------------------
 
-def npm_pack(dest_dir: Path) -> Path:
-    """Download the pinned pyodide npm tarball into dest_dir with npm; return its path."""
-    cmd = ["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(dest_dir),
-           "--loglevel=warn"]
+def npm_pack(dest_dir: Path, spec: str = f"pyodide@{PYODIDE_VERSION}") -> Path:
+    """Download the npm tarball of `spec` (by default the pinned pyodide) into dest_dir; return its path."""
+    cmd = ["npm", "pack", spec, "--pack-destination", str(dest_dir), "--loglevel=warn"]
     try:
         out = subprocess.run(cmd, cwd=dest_dir, check=True, stdout=subprocess.PIPE, text=True,
                              timeout=600).stdout
     except FileNotFoundError:
-        raise AssetError("npm was not found", "install Node.js (npm fetches the Pyodide runtime)")
+        raise AssetError("npm was not found", f"install Node.js (npm fetches {spec})")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
         raise AssetError(f"`{' '.join(cmd)}` failed: {e}", "check that npm can reach its registry")
     return dest_dir / out.strip().splitlines()[-1]

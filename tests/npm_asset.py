@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kdsite.assets import cache_root, sha256_file
+from kdsite.assets import cache_root, npm_pack, sha256_file
+from kdsite.errors import AssetError
 
 MANIFEST = "kdsite-cache.json"
 
@@ -77,14 +77,10 @@ def _install(asset: NpmAsset, root: Path) -> None:
 
 def _npm_pack(asset: NpmAsset, dest: Path) -> Path:
     """Download the pinned tarball with npm into `dest`; return its path."""
-    cmd = ["npm", "pack", f"{asset.package}@{asset.version}", "--pack-destination", str(dest), "--loglevel=warn"]
     try:
-        out = subprocess.run(cmd, cwd=dest, check=True, stdout=subprocess.PIPE, text=True, timeout=300).stdout
-    except FileNotFoundError:
-        raise NpmAssetUnavailable(f"npm was not found: install Node.js to fetch {asset.package}") from None
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-        raise NpmAssetUnavailable(f"`{' '.join(cmd)}` failed: {error}") from None
-    return dest / out.strip().splitlines()[-1]
+        return npm_pack(dest, f"{asset.package}@{asset.version}")
+    except AssetError as error:
+        raise NpmAssetUnavailable(str(error)) from None
 
 
 def _extract(tgz: Path, name: str, target: Path) -> None:
