@@ -113,6 +113,16 @@ def npm_pack(dest_dir: Path, spec: str = f"pyodide@{PYODIDE_VERSION}") -> Path:
     return dest_dir / out.strip().splitlines()[-1]
 
 
+def verified_npm_tarball(dest_dir: Path, spec: str, sha256: str) -> Path:
+    """Download the npm tarball of `spec` into dest_dir; return it only if it has `sha256`."""
+    tgz = npm_pack(dest_dir, spec)
+    got = sha256_file(tgz)
+    if got != sha256:
+        raise AssetError(f"the {spec} npm tarball has sha256 {got}, expected {sha256}",
+                         "retry; if it persists, report it")
+    return tgz
+
+
 def _core_problem(root: Path) -> str | None:
     """Return why the cached core files can't be used, or None when all check out."""
     try:
@@ -137,11 +147,7 @@ def _install_core(root: Path) -> None:
     # an interrupted run leaves no half cache behind, only a stray hidden temp dir at worst.
     stage = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
     try:
-        tgz = npm_pack(stage)
-        got = sha256_file(tgz)
-        if got != PYODIDE_NPM_SHA256:
-            raise AssetError(f"the pyodide@{PYODIDE_VERSION} npm tarball has sha256 {got}, "
-                             f"expected {PYODIDE_NPM_SHA256}", "retry; if it persists, report it")
+        tgz = verified_npm_tarball(stage, f"pyodide@{PYODIDE_VERSION}", PYODIDE_NPM_SHA256)
         new = stage / "new"
         _extract_core(tgz, new)
         files = {name: sha256_file(new / name) for name in PYODIDE_CORE_FILES}

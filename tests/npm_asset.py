@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kdsite.assets import cache_root, npm_pack, sha256_file
+from kdsite.assets import cache_root, sha256_file, verified_npm_tarball
 from kdsite.errors import AssetError
 
 MANIFEST = "kdsite-cache.json"
@@ -58,11 +58,10 @@ def _install(asset: NpmAsset, root: Path) -> None:
     root.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
     try:
-        tgz = _npm_pack(asset, stage)
-        got = sha256_file(tgz)
-        if got != asset.npm_sha256:
-            raise NpmAssetUnavailable(f"{asset.package}@{asset.version} tarball has sha256 {got}, "
-                                      f"expected {asset.npm_sha256}")
+        try:
+            tgz = verified_npm_tarball(stage, f"{asset.package}@{asset.version}", asset.npm_sha256)
+        except AssetError as error:
+            raise NpmAssetUnavailable(str(error)) from None
         new = stage / "new"
         new.mkdir()
         _extract(tgz, asset.member, new / asset.filename)
@@ -73,14 +72,6 @@ def _install(asset: NpmAsset, root: Path) -> None:
         new.rename(root)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-
-
-def _npm_pack(asset: NpmAsset, dest: Path) -> Path:
-    """Download the pinned tarball with npm into `dest`; return its path."""
-    try:
-        return npm_pack(dest, f"{asset.package}@{asset.version}")
-    except AssetError as error:
-        raise NpmAssetUnavailable(str(error)) from None
 
 
 def _extract(tgz: Path, name: str, target: Path) -> None:

@@ -69,7 +69,8 @@ def env(tmp_path, monkeypatch):
                           cache=tmp_path / "cache")
     env.log, calls = env.logs.append, env.calls
 
-    def npm_pack(dest_dir):
+    def npm_pack(dest_dir, spec):
+        assert spec == "pyodide@0.27.7"
         calls.append("npm")
         target = dest_dir / "pyodide.tgz"
         target.write_bytes(env.tgz.read_bytes())
