@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kdsite.content_files import GENERATED_DIRS, GENERATED_FILES
+from kdsite.content_files import is_generated
 from kdsite.directive import Widget
 from kdsite.errors import Problem
 from kdsite.markdown import make_markdown
@@ -91,7 +91,7 @@ def _parse_page(md, source: Path, content_dir: Path, problems: list[Problem]) ->
 
 def _check_page_path(site_path: str, shown: str, problems: list[Problem]) -> None:
     """Add a problem when a page's place in the site is the build's own or breaks links to it."""
-    if site_path in GENERATED_FILES or site_path.startswith(GENERATED_DIRS):
+    if is_generated(site_path):
         problems.append(Problem(f"kdsite writes a file of its own at {site_path}, which would replace this page",
                                 "rename the page or move it into a folder of its own", shown, 1))
     elif bad := sorted(set(UNSAFE_IN_PATH.findall(site_path))):

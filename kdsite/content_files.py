@@ -14,6 +14,11 @@ GENERATED_FILES = frozenset({"404.html", "glossary.json", "sitemap.xml", "sw.js"
 GENERATED_DIRS = ("_kd/", f"{EMBED_DIR}/")
 
 
+def is_generated(site_path: str) -> bool:
+    """Return whether the build writes a file of its own at `site_path`."""
+    return site_path in GENERATED_FILES or site_path.startswith(GENERATED_DIRS)
+
+
 def content_files(content_dir: Path) -> dict[str, Path]:
     """Return every file in content_dir but the pages and hidden files, by site path."""
     files = {}
@@ -28,7 +33,7 @@ def content_files(content_dir: Path) -> dict[str, Path]:
 def check_content_files(content_dir: Path, page_paths: list[str], problems: list[Problem]) -> None:
     """Add a problem for each content file the build would overwrite with one of its own."""
     for site_path, source in content_files(content_dir).items():
-        if site_path in GENERATED_FILES or site_path.startswith(GENERATED_DIRS) or site_path in page_paths:
+        if is_generated(site_path) or site_path in page_paths:
             problems.append(Problem("kdsite writes a file of its own at this place in the site",
                                     "rename the file or move it into a folder of its own",
                                     display_path(source)))
