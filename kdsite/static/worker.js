@@ -16,9 +16,11 @@
 //                      {type: "crashed", message}               (Pyodide died: restart me)
 
 import { HOW_TO_FIX } from "./advice.js";
+import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
 const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
 const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
+
 
 
 let computeStateJson = null; // Python kdsite.core.states.compute_state_json once ready
@@ -157,6 +159,11 @@ async function boot() {
   if (failed) return;
 
   const errors = [];
+  try {
+    keepStdlibZipDirectory(pyodide);
+  } catch (err) {
+    errors.push(lastLine(err)); // only slower without it; reported if loading then fails
+  }
   const packages = Object.keys(lock.packages || {}).filter((name) => name !== "kdsite");
   progress("packages", `Loading ${packages.concat(["kdsite"]).join(" + ")}`);
   try {
