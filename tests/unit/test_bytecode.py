@@ -3,7 +3,11 @@ source hash, a corrupted cached copy made again, and sources kept where compilin
 
 from __future__ import annotations
 
+import base64
+import csv
+import hashlib
 import importlib
+import io
 import sys
 import zipfile
 
@@ -17,6 +21,13 @@ SOURCES = {
     "kdtoy/maths.py": b'"""Doc."""\n\ndef double(x):\n    return 2 * x\n',
     "kdtoy/data.txt": b"not python\n",
     "kdtoy/broken_example.py": b"print 'python 2'\n",
+}
+# Files a wheel carries for compilers and type checkers only.
+BUILD_ONLY = {
+    "kdtoy/__init__.pyi": b"def double(x: int) -> int: ...\n",
+    "kdtoy/include/kdtoy.h": b"int double(int);\n",
+    "kdtoy/lib/libkdtoy.a": b"!<arch>\n",
+    "kdtoy/kdtoy.pxd": b"cdef int double(int)\n",
 }
 
 
@@ -37,6 +48,45 @@ def test_every_module_becomes_bytecode_and_the_rest_is_kept(toy, tmp_path):
         assert names == {"kdtoy/__init__.pyc", "kdtoy/maths.pyc", "kdtoy/data.txt", "kdtoy/broken_example.py"}
         assert z.getinfo("kdtoy/maths.pyc").date_time == (2024, 5, 6, 7, 8, 10)
         assert z.read("kdtoy/maths.pyc")[:4] == importlib.util.MAGIC_NUMBER
+
+
+@pytest.fixture
+def toy_wheel(tmp_path):
+    path = tmp_path / "kdtoy-1.0-py3-none-any.whl"
+    files = {**SOURCES, **BUILD_ONLY, "kdtoy-1.0.dist-info/METADATA": b"Name: kdtoy\nVersion: 1.0\n"}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(zipfile.ZipInfo(name, (2024, 5, 6, 7, 8, 10)), data)
+        z.writestr("kdtoy-1.0.dist-info/RECORD", "".join(f"{n},,\n" for n in files) + "kdtoy-1.0.dist-info/RECORD,,\n")
+    return path
+
+
+def test_a_wheel_loses_build_only_files_and_its_record_tells_the_truth(toy_wheel, tmp_path):
+    out = tmp_path / "out" / toy_wheel.name
+    out.parent.mkdir()
+    precompile_zip(toy_wheel, out)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert not set(BUILD_ONLY) & set(names)
+        assert {"kdtoy/__init__.pyc", "kdtoy/maths.pyc", "kdtoy/data.txt"} <= set(names)
+        rows = list(csv.reader(io.StringIO(z.read("kdtoy-1.0.dist-info/RECORD").decode())))
+        assert [r[0] for r in rows] == [n for n in names if n != "kdtoy-1.0.dist-info/RECORD"] + [
+            "kdtoy-1.0.dist-info/RECORD"]
+        for name, digest, size in rows[:-1]:
+            data = z.read(name)
+            assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert int(size) == len(data)
+        assert rows[-1] == ["kdtoy-1.0.dist-info/RECORD", "", ""]
+
+
+def test_a_plain_zip_keeps_every_file(tmp_path):
+    path = tmp_path / "stdlib.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in BUILD_ONLY.items():
+            z.writestr(name, data)
+    precompile_zip(path, tmp_path / "out.zip")
+    with zipfile.ZipFile(tmp_path / "out.zip") as z:
+        assert set(z.namelist()) == set(BUILD_ONLY)
 
 
 def test_the_same_input_gives_the_same_bytes(toy, tmp_path):
@@ -80,7 +130,9 @@ def test_the_built_runtime_ships_bytecode(built_site):
     assert "json/__init__.pyc" in names and not [n for n in names if n.startswith("json/") and n.endswith(".py")]
     (wheel,) = runtime.glob("numpy-*.whl")
     with zipfile.ZipFile(wheel) as z:
-        assert "numpy/__init__.pyc" in z.namelist()
+        names = z.namelist()
+    assert "numpy/__init__.pyc" in names and "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so" in names
+    assert not [n for n in names if n.endswith((".pyi", ".h"))]
 
 
 def test_a_file_that_is_not_a_zip_ships_as_it_is(tmp_path):
