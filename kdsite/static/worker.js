@@ -21,8 +21,6 @@ import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
 const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
 
-
-
 let computeStateJson = null; // Python kdsite.core.states.compute_state_json once ready
 let trainJson = null; // Python kdsite.core.states.train_json once ready
 let failed = false;
