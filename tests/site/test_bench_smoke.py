@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,17 @@ def test_baseline_builds_targets_and_the_printed_table(bench_run):
     assert "TTI cold" in stdout and "naive peer" in stdout
     for path in results["pages"]:
         assert path in stdout
+
+
+def test_a_cold_load_starts_on_a_browser_that_has_finished_starting():
+    """Chromium's own start-up burst must not be timed as part of a page's cold load."""
+    from playwright.sync_api import sync_playwright
+
+    from bench import browser
+
+    with sync_playwright() as playwright:
+        started = time.monotonic()
+        with browser.fresh_profile(playwright, browser.chromium_path()) as tab:
+            waited = time.monotonic() - started
+            assert tab.url == "about:blank"
+    assert waited >= browser.SETTLE_S, f"the first load could start {waited:.2f} s after launch"
