@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     keys = [key for key, _, _ in report.PAGE_METRICS] + report.EXTRA_PAGE_METRICS
     results = {
         "meta": {"runs": args.runs, "slider_inputs": args.slider_inputs, "quick": args.quick,
-                 "chromium": browser.chromium_path(args.chromium), "settle_s": browser.SETTLE_S, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+                 "chromium": browser.chromium_path(args.chromium), "settle_s": browser.SETTLE_S,
+                 "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
         "pages": {p.path: {"widgets": [name for name, _ in p.widgets], "slider": p.slider, "training": p.training,
                            "metrics": {key: summary(per_page[p.path].get(key, [])) for key in keys}}
                   for p in pages},

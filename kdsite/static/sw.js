@@ -3,8 +3,9 @@
 // answers from that cache while the browser is offline, so the site — Pyodide included —
 // works offline after one visit. Online, requests go to the network as if there were no
 // worker: answering them from the cache made every page start ~0.4 s slower, because
-// Chromium keeps compiled WebAssembly (and its HTTP cache) only for responses it fetched. A new build changes VERSION, so the browser installs a new worker, which caches the
-// new files and then deletes every older kdsite cache.
+// Chromium keeps compiled WebAssembly (and its HTTP cache) only for responses it fetched.
+// A new build changes VERSION, so the browser installs a new worker, which caches the new
+// files and then deletes every older kdsite cache.
 // Counterpart: kdsite/static/offline.js registers this worker and shows the indicator.
 
 const VERSION = "__KDSITE_VERSION__";
