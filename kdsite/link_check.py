@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from kdsite.content import Page
 from kdsite.content_files import content_files
 from kdsite.errors import Problem
 from kdsite.links import Ref
-from kdsite.page_ids import LAYOUT_IDS
+from kdsite.page_ids import LAYOUT_IDS, heading_slug
 from kdsite.urls import embed_path
 
 # Files the build writes that a page may link to.
@@ -94,10 +94,23 @@ def _anchor_problems(fragment: str, ids: set[str], where: str) -> Iterator[tuple
     """Yield (what, fix) when no element on the target page has the id `fragment`."""
     if fragment in ids:
         return
-    guess = difflib.get_close_matches(fragment, sorted(ids - LAYOUT_IDS), 1)
+    guess = closest_id(fragment, sorted(ids - LAYOUT_IDS))
     yield (f"link to #{fragment}: nothing on {where} has that id",
-           f"did you mean #{guess[0]}?" if guess else
+           f"did you mean #{guess}?" if guess else
            "link to a ## or ### heading (its id is its text in lower case, spaces as -) or a widget's id")
+
+
+def closest_id(fragment: str, ids: list[str]) -> str | None:
+    """Return the id among `ids` that a link to #fragment most likely means, or None.
+
+    A fragment written as heading text (`#Why-$T^2$?`) is first made an id the way a
+    heading's is; otherwise difflib's closest match (ratio ≥ 0.6) is taken.
+    """
+    slug = heading_slug(fragment)
+    if slug in ids:
+        return slug
+    found = difflib.get_close_matches(slug or fragment, ids, 1)
+    return found[0] if found else None
 
 
 def _source_name(page_path: str) -> str:

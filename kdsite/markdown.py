@@ -5,16 +5,16 @@ import re
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from kdsite.embed_directive import embed_plugin
 from kdsite.directive import widget_plugin
+from kdsite.embed_directive import embed_plugin
 from kdsite.errors import Problem
 from kdsite.figures.fence import figure_plugin
 from kdsite.links import links_plugin, token_line
 from kdsite.mathml import math_plugin
 from kdsite.page_ids import ids_plugin
+from kdsite.raw_tags import raw_tags_plugin
 
 # The one rule for every link and image source: never a scheme that runs code or carries
 # its own content. markdown-it's default lets data:image/… through; this rule does not.
@@ -40,14 +40,15 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     # below then unlinks it, and the renderer drops any that slipped past.
     md.validateLink = lambda url: True
     md.use(front_matter_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
     md.use(math_plugin)  # $…$ and $$…$$ → MathML at build time
+    if not raw_html:
+        md.use(raw_tags_plugin)  # HTML in prose shows as text: warn at each tag
     md.use(widget_plugin)
     md.use(figure_plugin)
     md.use(embed_plugin)
     md.core.ruler.push("kd_table_align", _align_classes)
     md.core.ruler.push("kd_refuse_schemes", _refuse_schemes)
-    md.use(ids_plugin)  # after the anchors and widgets it checks
+    md.use(ids_plugin)  # heading ids; after the widgets whose ids it checks
     md.use(links_plugin)  # after the refusal: it only sees links that will be rendered
     md.add_render_rule("link_open", _render_guarded)
     md.add_render_rule("image", _render_guarded)

@@ -13,9 +13,9 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from kdsite.errors import Problem
+from kdsite.math_delimiters import delimiters_plugin
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 # How many children a MathML element needs: latex2mathml leaves them short without complaint.
@@ -130,9 +130,8 @@ def render_math(content: str, options: dict) -> str:
 
 def math_plugin(md: MarkdownIt) -> None:
     """Enable $…$ and $$…$$ math, rendered to MathML, with problems located at parse time."""
-    # No digits or spaces next to the dollars: "$5 and $10" stays text.
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-           allow_blank_lines=False, renderer=render_math)
+    # Which dollars delimit math is kdsite.math_delimiters' rule: "$5 and $10" stays text.
+    delimiters_plugin(md, render_math)
     md.core.ruler.push("kd_math_check", _check_math)
 
 

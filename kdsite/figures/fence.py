@@ -9,6 +9,7 @@ from markdown_it.common.utils import escapeHtml
 
 from kdsite.errors import Problem
 from kdsite.figures import FIGURES, FigureRef
+from kdsite.widgets.params import TEXT, ParamError, read_value
 from kdsite.yamlblock import load_block
 
 DIRECTIVE = "kd-figure"
@@ -65,7 +66,15 @@ def _parse(words: list[str], body: str, file: Path, fence_line: int, problems: l
         if key not in KEYS:
             problem(f"figure {name}: unknown parameter {key!r}", "allowed: " + ", ".join(KEYS), line)
             ok = False
-        elif not isinstance(value, str) or not value.strip():
+            continue
+        # Text as the author wrote it: `alt: 2024` or `caption: no` stays those characters.
+        try:
+            value = data[key] = read_value(TEXT, value, getattr(block.data, "nodes", {}).get(str(key)), KEYS[key])
+        except ParamError as error:
+            problem(f"figure {name}: {key}: {error}", f"write {key}: {error.allowed}", line)
+            ok = False
+            continue
+        if not isinstance(value, str) or not value.strip():
             problem(f"figure {name}: {key} should be text, not {value!r}", f"write {key}: {KEYS[key]}", line)
             ok = False
     if "alt" not in data:

@@ -1,14 +1,17 @@
 // Start the page's Python worker as early as possible. The page loads this module with
 // `async` before its stylesheets, so Pyodide starts booting while the browser is still
 // fetching styles and parsing the page; runtime.js, which runs only after parsing, adopts
-// the worker through supervisor.js (counterpart: supervisor.js spawn(), adoptEarlyWorker()).
-// Until then every event the worker sends is kept, so none is lost.
+// the worker through supervisor.js. Until then every event the worker sends is kept, so none
+// is lost. It imports nothing, so that nothing is fetched before the worker starts.
+
+/** The Python worker's script; supervisor.js starts it again from here after a crash. */
+export const WORKER_URL = new URL("./worker.js", import.meta.url);
 
 let early = null;
 
 if (location.protocol !== "file:") {
   try {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const worker = new Worker(WORKER_URL, { type: "module" });
     const events = [];
     const keep = (event) => {
       if (event.type === "error") event.preventDefault(); // reported by the supervisor instead

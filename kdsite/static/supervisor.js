@@ -7,7 +7,8 @@
 // not load, Python could not start (the worker's fatal "error"), or it did not start in time.
 
 import { HOW_TO_FIX } from "./advice.js";
-import { adoptEarlyWorker } from "./early.js";
+import { adoptEarlyWorker, WORKER_URL } from "./early.js";
+import { isAnswer, MSG } from "./protocol.js";
 
 const MAX_RESTARTS = 4;
 const FIRST_DELAY_MS = 500;
@@ -18,13 +19,13 @@ const STABLE_MS = 60000;
 const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
 
 /**
- * Start the worker at `url`; return {post(message)}. `message.id` identifies a request until
- * its answer ("state", "epoch" or a per-request "error" with that id) reaches handlers.answer.
- * handlers: progress(text), ready(), restarting(reason, delayMs), answer(msg), fatal(message).
+ * Start the worker; return {post(request)} (protocol.js Request). Every Answer goes to
+ * handlers.answer(msg), which says whether it answered a request still unanswered.
+ * handlers: progress(text), ready(), restarting(reason, delayMs), answer(msg) -> boolean,
+ * unanswered() -> [Request] (sent again to a new worker), fatal(message).
  * limits: {bootMs, requestMs}.
  */
-export function superviseWorker(url, handlers, limits) {
-  const outstanding = new Map(); // request id -> message, until answered
+export function superviseWorker(handlers, limits) {
   let worker = null;
   let heard = false; // the current worker has posted something, so its script ran
   let ready = false;
@@ -48,7 +49,6 @@ export function superviseWorker(url, handlers, limits) {
     if (over) return;
     over = true;
     stop();
-    outstanding.clear();
     handlers.fatal(message);
   }
 
@@ -68,7 +68,7 @@ export function superviseWorker(url, handlers, limits) {
 
   // The watchdog runs while Python is ready and owes an answer; every answer restarts it.
   function arm() {
-    if (!watchdog && ready && outstanding.size) {
+    if (!watchdog && ready && handlers.unanswered().length) {
       watchdog = setTimeout(() => restart(`Python did not answer within ${seconds(limits.requestMs)}`),
         limits.requestMs);
     }
@@ -81,32 +81,28 @@ export function superviseWorker(url, handlers, limits) {
 
   function onMessage(msg) {
     heard = true;
+    if (isAnswer(msg)) {
+      if (!handlers.answer(msg)) return;
+      disarm();
+      arm();
+      return;
+    }
     switch (msg.type) {
-      case "progress": // Counterpart: worker.js progress().
+      case MSG.PROGRESS:
         handlers.progress(msg.text);
         break;
-      case "ready": // Counterpart: worker.js boot() "ready".
+      case MSG.READY:
         ready = true;
         readyAt = performance.now();
         clearTimeout(bootTimer);
         handlers.ready();
         arm();
         break;
-      case "crashed": // Counterpart: worker.js report(): Pyodide suffered a fatal error.
+      case MSG.CRASHED:
         restart(msg.message || "Python crashed");
         break;
-      case "error":
-        if (msg.fatal) { // Counterpart: worker.js fatal(): Python could not start.
-          giveUp(msg.message || "Python failed to start.");
-          break;
-        }
-      // falls through: a per-request error is an answer
-      case "state":
-      case "epoch":
-        if (!outstanding.delete(msg.id)) break;
-        disarm();
-        handlers.answer(msg);
-        arm();
+      case MSG.ERROR: // fatal: an Answer was handled above
+        giveUp(msg.message || "Python failed to start.");
         break;
       default:
         break;
@@ -120,7 +116,7 @@ export function superviseWorker(url, handlers, limits) {
     const adopted = restarts === 0 && !worker ? adoptEarlyWorker() : null;
     let mine;
     try {
-      mine = adopted ? adopted.worker : new Worker(url, { type: "module" });
+      mine = adopted ? adopted.worker : new Worker(WORKER_URL, { type: "module" });
     } catch (err) {
       // A frame sandboxed without allow-same-origin has an opaque origin, and the browser
       // refuses it a worker: say so instead of loading forever.
@@ -154,7 +150,7 @@ export function superviseWorker(url, handlers, limits) {
       giveUp(`Python did not start within ${Math.round(limits.bootMs / 1000)} s. ${HOW_TO_FIX}`);
     }, limits.bootMs);
     // The worker queues requests until Python is ready.
-    for (const message of outstanding.values()) mine.postMessage(message);
+    for (const request of handlers.unanswered()) mine.postMessage(request);
     if (adopted) {
       // Replay what the worker said before it was adopted, in order, to the listeners above.
       adopted.stopKeeping();
@@ -165,10 +161,9 @@ export function superviseWorker(url, handlers, limits) {
   spawn();
 
   return {
-    post(message) {
+    post(request) {
       if (over) return;
-      outstanding.set(message.id, message);
-      if (worker) worker.postMessage(message); // otherwise the next spawn() sends it
+      if (worker) worker.postMessage(request); // otherwise the next spawn() sends it
       arm();
     },
   };

@@ -1,42 +1,32 @@
 // kdsite Python worker (module Web Worker, one per page, started, and after a crash
 // restarted, by supervisor.js for runtime.js). Boots Pyodide from ../pyodide/ (relative to
 // this file), loads numpy + kdsite from the site's own pyodide-lock.json with integrity
-// checks, then answers "state" requests by calling kdsite.core.states.compute_state_json and
-// "train" requests by calling kdsite.core.states.train_json. No request ever leaves the site.
-//
-// Message protocol (runtime.js and supervisor.js are the other side):
-//   runtime -> worker  {type: "state", id, widget, config, controls}
-//                      {type: "train", id, widget, run, config, controls, epochs, restart}
-//   worker  -> runtime {type: "progress", stage, text}
-//                      {type: "ready", version}
-//                      {type: "state", id, widget, state}
-//                      {type: "epoch", id, run, state}         (answer to "train")
-//                      {type: "error", id, widget, message}    (one request failed)
-//                      {type: "error", fatal: true, message}    (Python could not start)
-//                      {type: "crashed", message}               (Pyodide died: restart me)
+// checks, then answers the page's requests by calling the Python functions protocol.js
+// lists. No request ever leaves the site. Messages, both ways: protocol.js.
 
 import { HOW_TO_FIX } from "./advice.js";
+import * as protocol from "./protocol.js";
 import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
+const { MSG, PYTHON } = protocol;
 const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
 const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
 
-let computeStateJson = null; // Python kdsite.core.states.compute_state_json once ready
-let trainJson = null; // Python kdsite.core.states.train_json once ready
+let computeStateJson = null; // PYTHON.functions.compute_state_json once ready
+let trainJson = null; // PYTHON.functions.train_json once ready
 let failed = false;
-const queue = []; // "state" and "train" requests that arrived before ready, in order
+const queue = []; // requests that arrived before ready, in order
 
 function progress(stage, text) {
-  // Counterpart: supervisor.js onMessage "progress".
-  self.postMessage({ type: "progress", stage, text });
+  self.postMessage(protocol.progress(stage, text));
 }
 
+/** Python cannot start: no request will be answered, and a new worker would not do better. */
 function fatal(message) {
   if (failed) return;
   failed = true;
   queue.length = 0;
-  // Counterpart: supervisor.js onMessage "error" (msg.fatal): no restart.
-  self.postMessage({ type: "error", fatal: true, message });
+  self.postMessage(protocol.fatalError(message));
 }
 
 /** The readable last line of a Python traceback (e.g. "ValueError: temperature must be > 0"). */
@@ -49,63 +39,38 @@ function lastLine(err) {
 /** Answer a failed request: a Python exception fails that request; a Pyodide fatal error
  * (a WebAssembly trap, memory exhausted) leaves Python unusable, so this worker asks to be
  * replaced and answers nothing more. */
-function report(msg, err) {
+function report(request, err) {
   if (err && err.pyodide_fatal_error) {
     failed = true;
     queue.length = 0;
-    // Counterpart: supervisor.js onMessage "crashed": it starts a fresh worker.
-    self.postMessage({ type: "crashed", message: `Python crashed (${lastLine(err)})` });
+    self.postMessage(protocol.crashed(`Python crashed (${lastLine(err)})`));
     self.close();
     return;
   }
-  // Counterpart: runtime.js answer() "error" (per request, not fatal).
-  self.postMessage({ type: "error", id: msg.id, widget: msg.widget, message: lastLine(err) });
+  self.postMessage(protocol.requestError(request, lastLine(err)));
 }
 
-function handleState(msg) {
-  // Counterpart: runtime.js send() "state"; Python side: kdsite/core/states/__init__.py
-  // compute_state_json (JSON text in, JSON text out).
-  const { id, widget } = msg;
+/** Answer one protocol.js Request with what its Python function returns. */
+function answer(request) {
   try {
-    const text = computeStateJson(widget, JSON.stringify(msg.config), JSON.stringify(msg.controls));
-    const state = JSON.parse(text);
-    // Counterpart: runtime.js answer() "state".
-    self.postMessage({ type: "state", id, widget, state });
+    const config = JSON.stringify(request.config);
+    const controls = JSON.stringify(request.controls);
+    if (request.type === MSG.TRAIN) {
+      const state = JSON.parse(trainJson(request.run, config, controls, request.epochs, request.restart));
+      self.postMessage(protocol.epochAnswer(request, state));
+    } else {
+      const state = JSON.parse(computeStateJson(request.widget, config, controls));
+      self.postMessage(protocol.stateAnswer(request, state));
+    }
   } catch (err) {
-    report(msg, err);
+    report(request, err);
   }
-}
-
-function handleTrain(msg) {
-  // Counterpart: runtime.js train() "train"; Python side: kdsite/core/states/training_lab.py
-  // train_json(run, config_json, controls_json, epochs, restart) (JSON text out).
-  const { id, run } = msg;
-  try {
-    const text = trainJson(
-      String(run),
-      JSON.stringify(msg.config),
-      JSON.stringify(msg.controls),
-      Math.max(0, Math.floor(Number(msg.epochs) || 0)),
-      Boolean(msg.restart),
-    );
-    const state = JSON.parse(text);
-    // Counterpart: runtime.js answer() "epoch".
-    self.postMessage({ type: "epoch", id, run, state });
-  } catch (err) {
-    report(msg, err);
-  }
-}
-
-function handle(msg) {
-  if (msg.type === "train") handleTrain(msg);
-  else handleState(msg);
 }
 
 self.addEventListener("message", (event) => {
   const msg = event.data || {};
-  // Counterpart: runtime.js send() "state" and train() "train".
-  if ((msg.type !== "state" && msg.type !== "train") || failed) return;
-  if (computeStateJson) handle(msg);
+  if (!protocol.isRequest(msg) || failed) return;
+  if (computeStateJson) answer(msg);
   else queue.push(msg);
 });
 
@@ -179,7 +144,7 @@ async function boot() {
   const expected = lock.packages && lock.packages.kdsite && lock.packages.kdsite.version;
   let version = null;
   try {
-    version = pyodide.runPython("import kdsite, kdsite.core.states\nkdsite.__version__");
+    version = pyodide.runPython(`import kdsite, ${PYTHON.module}\nkdsite.__version__`);
   } catch (err) {
     errors.push(lastLine(err));
   }
@@ -193,12 +158,11 @@ async function boot() {
     return;
   }
 
-  const states = pyodide.pyimport("kdsite.core.states");
+  const states = pyodide.pyimport(PYTHON.module);
   computeStateJson = states.compute_state_json;
   trainJson = states.train_json;
-  // Counterpart: supervisor.js onMessage "ready".
-  self.postMessage({ type: "ready", version });
-  while (queue.length) handle(queue.shift());
+  self.postMessage(protocol.ready(version));
+  while (queue.length) answer(queue.shift());
 }
 
 boot().catch((err) => fatal(`Python failed to start: ${lastLine(err)}`));

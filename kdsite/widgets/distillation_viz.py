@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from kdsite.core.slider import make_slider
+from kdsite.core.states.distillation_viz import DEFAULT_TEMP_RANGE, temperature_slider
 from kdsite.widgets.params import Param, boolean, labels, number_range, positive_number, probabilities
 from kdsite.widgets.spec import Issue, WidgetSpec
 
-# Slider steps from which the smallest giving at most MAX_STEPS positions is chosen,
-# so arrow keys move in round numbers and the whole range takes a sane number of presses.
-NICE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
-MAX_STEPS = 200
-
 
 def slider_step(low: float, high: float) -> float:
-    """Return a round step that divides [low, high] into at most MAX_STEPS positions."""
-    return next((s for s in NICE_STEPS if (high - low) / s <= MAX_STEPS), NICE_STEPS[-1])
+    """Return the first step up from `low` of a T slider over [low, high] that starts at low."""
+    slider = make_slider(low, high, low)
+    return slider.value_at(float(slider.attributes()["value"]) + float(slider.attributes()["step"])) - low
 
 
 def _check(config: dict) -> list[Issue]:
@@ -33,6 +31,12 @@ def _check(config: dict) -> list[Issue]:
     return issues
 
 
+def _extras(config: dict) -> dict:
+    """Return the slider's attributes (min, max, step, value, scale) for the template."""
+    slider = temperature_slider(config)
+    return {"slider": slider.attributes() if slider else None}
+
+
 SPEC = WidgetSpec(
     name="distillation-viz",
     params=(
@@ -40,10 +44,10 @@ SPEC = WidgetSpec(
         Param("student", probabilities, "the student's probabilities, same length as teacher"),
         Param("labels", labels, "a list of class names", default=None),
         Param("temperature", positive_number, "a number greater than 0", default=1.0),
-        Param("temp_range", number_range, "[min, max] with 0 < min < max", default=[0.5, 8.0]),
+        Param("temp_range", number_range, "[min, max] with 0 < min < max", default=list(DEFAULT_TEMP_RANGE)),
         Param("show_slider", boolean, "true or false", default=True),
         Param("show_kl", boolean, "true or false", default=True),
     ),
     check=_check,
-    extras=lambda config: {"step": slider_step(*config["temp_range"])},
+    extras=_extras,
 )

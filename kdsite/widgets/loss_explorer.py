@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kdsite.core.states.loss_explorer import T_MAX, T_MIN
-from kdsite.widgets.params import Param, ParamError, finite_numbers, labels, number_between
+from kdsite.core.states.loss_explorer import ALPHA_DEFAULT, T_DEFAULT, T_MAX, T_MIN, sliders
+from kdsite.widgets.params import NUMBER, Param, ParamError, finite_numbers, labels, number_between, reads
 from kdsite.widgets.spec import Issue, WidgetSpec
 
-TEMPERATURE_STEP = 0.1
-ALPHA_STEP = 0.05
 
-
+@reads(NUMBER)
 def class_index(value: Any) -> int:
     """Check a class index: a whole number ≥ 0 (its upper bound is checked against the classes)."""
     allowed = "the index of the true class, a whole number from 0"
@@ -39,6 +37,12 @@ def _check(config: dict) -> list[Issue]:
     return issues
 
 
+def _extras(config: dict) -> dict:
+    """Return both sliders' attributes (min, max, step, value, scale) for the template."""
+    return {"t_min": T_MIN, "t_max": T_MAX,
+            "sliders": {name: slider.attributes() for name, slider in sliders(config).items()}}
+
+
 SPEC = WidgetSpec(
     name="loss-explorer",
     params=(
@@ -46,10 +50,9 @@ SPEC = WidgetSpec(
         Param("student_logits", finite_numbers, "the student's logits, same length as teacher_logits"),
         Param("label", class_index, "the index of the true class, a whole number from 0"),
         Param("labels", labels, "a list of class names", default=None),
-        Param("temperature", number_between(T_MIN, T_MAX), f"a number from {T_MIN:g} to {T_MAX:g}", default=4.0),
-        Param("alpha", number_between(0.0, 1.0), "a number from 0 to 1", default=0.5),
+        Param("temperature", number_between(T_MIN, T_MAX), f"a number from {T_MIN:g} to {T_MAX:g}", default=T_DEFAULT),
+        Param("alpha", number_between(0.0, 1.0), "a number from 0 to 1", default=ALPHA_DEFAULT),
     ),
     check=_check,
-    extras=lambda config: {"t_min": T_MIN, "t_max": T_MAX,
-                           "t_step": TEMPERATURE_STEP, "alpha_step": ALPHA_STEP},
+    extras=_extras,
 )

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kdsite.widgets.params import Param, ParamError, _number, labels, number_between
+from kdsite.core.states.soft_labels import TEMPERATURE, temperature_slider
+from kdsite.widgets.params import NUMBER, Param, ParamError, _number, labels, number_between, reads
 from kdsite.widgets.spec import Issue, WidgetSpec
-
-TEMPERATURE = (0.5, 10.0)
-STEP = 0.1
 
 MATRIX_ALLOWED = ("one list of logits per class, N lists of N finite numbers, e.g. "
                   "[[4, 1, 0], [1, 4, 0], [0, 1, 4]]")
 CLASS_ALLOWED = "a class index: a whole number from 0 to the number of classes − 1"
 
 
+@reads(NUMBER)
 def logit_matrix(value: Any) -> list[list[float]]:
     """Check an N×N list of finite numbers (N ≥ 2): row i = the teacher's logits for class i."""
     if not isinstance(value, list) or len(value) < 2:
@@ -34,6 +33,7 @@ def logit_matrix(value: Any) -> list[list[float]]:
     return rows
 
 
+@reads(NUMBER)
 def class_index(value: Any) -> int:
     """Check a whole number ≥ 0 (its upper bound depends on the logits; see _check)."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -76,5 +76,5 @@ SPEC = WidgetSpec(
         Param("class", class_index, CLASS_ALLOWED, default=0),
     ),
     check=_check,
-    extras=lambda config: {"temperature_range": TEMPERATURE, "step": STEP},
+    extras=lambda config: {"slider": temperature_slider(config).attributes(), "temperature_range": TEMPERATURE},
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from kdsite.widgets.params import REQUIRED, Param, ParamError, widget_id
 
@@ -41,16 +42,22 @@ class WidgetSpec:
         return self.params + COMMON_PARAMS
 
     def validate(self, raw: Any) -> tuple[dict, list[Issue]]:
-        """Return the validated config (with defaults) and every issue found."""
+        """Return the validated config (with defaults) and every issue found.
+
+        `raw` is a block's data: a yamlblock.Mapping, whose nodes give text parameters as
+        written, or a plain dict of values (taken as they are).
+        """
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
             return {}, [Issue(None, "the block body is not a set of `name: value` lines",
                               "YAML parameters such as `temperature: 2`")]
         params = {p.name: p for p in self.all_params()}
+        # A block's data (yamlblock.Mapping) keeps each value's node by its key as written.
+        nodes = getattr(raw, "nodes", {})
         issues = [
             Issue(str(key), f"unknown parameter {key!r}", "one of " + ", ".join(params))
-            for key in raw if key not in params
+            for key in (nodes or raw) if key not in params
         ]
         config: dict = {}
         for param in params.values():
@@ -61,7 +68,7 @@ class WidgetSpec:
                     config[param.name] = param.default
                 continue
             try:
-                config[param.name] = param.check(raw[param.name])
+                config[param.name] = param.read(raw[param.name], nodes.get(param.name))
             except ParamError as error:
                 issues.append(Issue(param.name, f"{param.name}: {error}", error.allowed))
         if not issues:

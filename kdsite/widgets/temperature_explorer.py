@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kdsite.widgets.params import Param, ParamError, _number, labels, number_between
+from kdsite.core.states.temperature_explorer import TEMPERATURE, temperature_slider
+from kdsite.widgets.params import NUMBER, Param, ParamError, _number, labels, number_between, reads
 from kdsite.widgets.spec import Issue, WidgetSpec
 
-# The slider moves log10(T) over [-1, 1] in steps of 0.01, so T runs from 0.1 to 10.
-TEMPERATURE = (0.1, 10.0)
-LOG_RANGE = (-1, 1)
-LOG_STEP = 0.01
+# log10 of the ends of T's range: a `log_temperature` control runs over it.
+LOG_RANGE = (-1.0, 1.0)
 
 LOGITS_ALLOWED = "a list of at least two finite numbers, e.g. [3, 1, -0.5]"
 
 
+@reads(NUMBER)
 def logits(value: Any) -> list[float]:
     """Check a list of two or more finite numbers (any sign)."""
     if not isinstance(value, list) or len(value) < 2:
@@ -39,6 +39,6 @@ SPEC = WidgetSpec(
         Param("temperature", number_between(*TEMPERATURE), "a number from 0.1 to 10", default=1.0),
     ),
     check=_check,
-    extras=lambda config: {"log_min": LOG_RANGE[0], "log_max": LOG_RANGE[1], "log_step": LOG_STEP,
-                           "temperature_range": TEMPERATURE},
+    # The slider is logarithmic: its value is log10(T / temperature), T from 0.1 to 10.
+    extras=lambda config: {"slider": temperature_slider(config).attributes(), "temperature_range": TEMPERATURE},
 )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from kdsite.core.data import make_dataset
+from kdsite.core.states.training_lab import TEMPERATURE, sliders
 from kdsite.widgets.params import Param, integer_between, number_between
 from kdsite.widgets.spec import WidgetSpec
 
 TEACHER_LAYERS = (1, 3)
 STUDENT_LAYERS = (0, 2)
-TEMPERATURE = (1.0, 10.0)
 TEST_POINTS = len(make_dataset(0).y_test)
 
 
@@ -25,6 +25,7 @@ SPEC = WidgetSpec(
               default=None),
     ),
     extras=lambda config: {
+        "sliders": {name: slider.attributes() for name, slider in sliders(config).items()},
         "teacher_layers": range(TEACHER_LAYERS[0], TEACHER_LAYERS[1] + 1),
         "student_layers": range(STUDENT_LAYERS[0], STUDENT_LAYERS[1] + 1),
         "temperature_range": TEMPERATURE,

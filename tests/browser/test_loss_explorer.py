@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -85,8 +86,13 @@ def wait_for(page, state: dict) -> None:
                            arg=[ROOT, state["aria_label"]])
 
 
+def position(temperature: float) -> str:
+    """Return the T slider's position for T: it is logarithmic, 0 at the configured T = 4."""
+    return repr(round(math.log10(temperature / 4.0) * 2500) / 2500)
+
+
 def set_value(page, control: str, value: str) -> None:
-    """Set a slider's value as a drag does."""
+    """Set a slider's value (T: its position, see `position`) as a drag does."""
     page.eval_on_selector(f'{ROOT} input[data-kd-control="{control}"]',
                           "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
 
@@ -113,23 +119,24 @@ def test_sliders_drive_every_readout_bar_and_the_chart(page, site_url):
     alpha = page.locator(f'{ROOT} input[type=range][data-kd-control="alpha"]')
     temperature = page.locator(f'{ROOT} input[type=range][data-kd-control="temperature"]')
     assert alpha.is_enabled() and temperature.is_enabled()
-    assert alpha.get_attribute("step") == "0.05" and temperature.get_attribute("step") == "0.1"
+    assert alpha.get_attribute("step") == "0.01" and temperature.get_attribute("step") == "0.0004"
+    assert temperature.get_attribute("data-kd-scale") == "log"
 
     # Keyboard: one step of each.
     alpha.focus()
     page.keyboard.press("ArrowRight")
-    state = expected(page, {"alpha": 0.55, "temperature": 4.0})
+    state = expected(page, {"alpha": 0.51, "temperature": 4.0})
     wait_for(page, state)
     assert_shows(page, state)
     temperature.focus()
     page.keyboard.press("ArrowLeft")
-    state = expected(page, {"alpha": 0.55, "temperature": 3.9})
+    state = expected(page, {"alpha": 0.51, "temperature_position": -0.0004})
     wait_for(page, state)
     assert_shows(page, state)
 
     # Both ends of both sliders.
     page.keyboard.press("End")
-    state = expected(page, {"alpha": 0.55, "temperature": 20.0})
+    state = expected(page, {"alpha": 0.51, "temperature": 20.0})
     wait_for(page, state)
     assert_shows(page, state)
     alpha.focus()
@@ -141,13 +148,13 @@ def test_sliders_drive_every_readout_bar_and_the_chart(page, site_url):
 
     # As a drag does.
     set_value(page, "alpha", "1")
-    set_value(page, "temperature", "0.5")
+    set_value(page, "temperature", position(0.5))
     state = expected(page, {"alpha": 1.0, "temperature": 0.5})
     wait_for(page, state)
     assert_shows(page, state)
-    set_value(page, "temperature", "12.3")
+    set_value(page, "temperature", position(12.3))
     set_value(page, "alpha", "0.35")
-    state = expected(page, {"alpha": 0.35, "temperature": 12.3})
+    state = expected(page, {"alpha": 0.35, "temperature_position": float(position(12.3))})
     wait_for(page, state)
     assert_shows(page, state)
 
@@ -159,14 +166,14 @@ def test_a_burst_of_inputs_ends_on_the_last_values(page, site_url):
         const a = root.querySelector('input[data-kd-control=alpha]');
         const t = root.querySelector('input[data-kd-control=temperature]');
         for (let i = 0; i < 150; i++) {
-            a.value = String((i % 20) * 0.05); t.value = String(0.5 + (i % 195) * 0.1);
+            a.value = String((i % 20) * 0.05); t.value = String(-0.9 + (i % 160) * 0.01);
             a.dispatchEvent(new Event('input', {bubbles: true}));
             t.dispatchEvent(new Event('input', {bubbles: true}));
         }
-        a.value = '0.8'; t.value = '2.5';
+        a.value = '0.8'; t.value = '-0.2';
         t.dispatchEvent(new Event('input', {bubbles: true}));
     }""")
-    state = expected(page, {"alpha": 0.8, "temperature": 2.5})
+    state = expected(page, {"alpha": 0.8, "temperature_position": -0.2})
     wait_for(page, state)
     page.wait_for_timeout(300)
     assert_shows(page, state)

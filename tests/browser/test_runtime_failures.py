@@ -84,10 +84,11 @@ def test_a_python_exception_fails_only_its_own_widget(page, site_url):
 
     # The other widget on the page keeps working, on the same worker.
     assert page.get_attribute(SECOND, "data-kd-state") == "ready"
+    # Its T slider is logarithmic (0.25 to 10, position 0 at T = 1): its top position is T = 10.
     page.eval_on_selector(f'{SECOND} input[data-kd-control="temperature"]', """(el) => {
-        el.value = '5'; el.dispatchEvent(new Event('input', {bubbles: true})); }""")
+        el.value = el.max; el.dispatchEvent(new Event('input', {bubbles: true})); }""")
     config = json.loads(page.get_attribute(SECOND, "data-kd-config"))
-    want = compute_state("distillation-viz", config, {"temperature": 5})["readouts"]["kl"]["value"]
+    want = compute_state("distillation-viz", config, {"temperature": 10})["readouts"]["kl"]["value"]
     page.wait_for_function(f"(v) => document.querySelector('{SECOND} [data-kd-readout=kl]').dataset.value === v",
                            arg=want, timeout=30_000)
     assert page.get_attribute(SECOND, "data-kd-state") == "ready"

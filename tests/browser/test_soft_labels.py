@@ -101,11 +101,11 @@ def test_class_and_temperature_by_keyboard_and_by_value(page, site_url):
     wait_for(page, 1, t0)
     assert_shows(page, expected(page, {"class": 1, "temperature": t0}))
 
-    # Keyboard on the slider: one step of 0.1, then the far end.
+    # Keyboard on the slider: one step of 0.01, then the far end.
     slider.focus()
     page.keyboard.press("ArrowRight")
     t1 = float(slider.input_value())
-    assert t1 == pytest.approx(t0 + 0.1)
+    assert t1 == pytest.approx(t0 + 0.01)
     wait_for(page, 1, t1)
     assert_shows(page, expected(page, {"class": 1, "temperature": t1}))
     page.keyboard.press("End")

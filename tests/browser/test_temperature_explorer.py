@@ -73,7 +73,7 @@ def test_prerendered_state_is_correct_without_javascript(browser, site_url):
     assert page.get_attribute(ROOT, "role") == "figure"
     assert page.locator(SLIDER).is_disabled()
     assert (page.get_attribute(SLIDER, "min"), page.get_attribute(SLIDER, "max"),
-            page.get_attribute(SLIDER, "step")) == ("-1", "1", "0.01")
+            page.get_attribute(SLIDER, "step")) == ("-1", "1", "0.0004")
     assert page.get_attribute(SLIDER, "aria-valuetext") == "T = 1.00"
     assert page.locator(f"{ROOT} math").count() == 1
     texts = page.locator(f'{ROOT} [data-kd-text="prob"]').all_inner_texts()
@@ -89,12 +89,12 @@ def test_slider_by_keyboard_and_by_value(page, site_url):
     slider = page.locator(SLIDER)
     assert slider.is_enabled()
 
-    # Keyboard: one step right of log10(T) = 0 gives T = 10^0.01.
+    # Keyboard: one step right of log10(T) = 0 gives T = 10^0.0004.
     slider.focus()
     page.keyboard.press("ArrowRight")
-    assert slider.input_value() == "0.01"
-    wait_for_temperature(page, 10 ** 0.01)
-    assert_shows(page, expected(page, {"log_temperature": 0.01}))
+    assert slider.input_value() == "0.0004"
+    wait_for_temperature(page, 10 ** 0.0004)
+    assert_shows(page, expected(page, {"log_temperature": 0.0004}))
 
     page.keyboard.press("End")
     wait_for_temperature(page, 10.0)

@@ -102,9 +102,9 @@ def recovers(page, site_url: str, edit, reason: str) -> None:
     assert restarting and all(reason in s for s in restarting), statuses(page)
     # The new worker answers both widgets.
     move(page, FIRST, 2.5)
-    move(page, SECOND, 3)
+    move(page, SECOND, -0.6024)  # its T slider is logarithmic (0.25 to 10): its lowest position
     wait_kl(page, FIRST, 2.5)
-    wait_kl(page, SECOND, 3)
+    wait_kl(page, SECOND, 0.25)
     assert page.is_enabled(f'{FIRST} input[data-kd-control="temperature"]')
 
 

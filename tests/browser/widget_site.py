@@ -83,21 +83,17 @@ def build_widget_site(folder: Path) -> Path:
     return output
 
 
-# Each widget's controls as its module sends them (see kdsite/static/widgets/<name>.js).
+# Each widget's controls as its module sends them (see kdsite/static/widgets/<name>.js): a
+# continuous slider (data-kd-scale, kdsite/core/slider.py) as {<control>_position}, any other
+# control by its value; the lab's test point is not a setting.
 READ_CONTROLS = """(root) => {
-  const value = (name) => {
-    const el = root.querySelector(`[data-kd-control="${name}"]`);
-    return el ? Number(el.value) : undefined;
-  };
-  switch (root.dataset.kdWidget) {
-    case "distillation-viz": return {temperature: value("temperature")};
-    case "temperature-explorer": return {log_temperature: value("temperature")};
-    case "soft-labels": return {class: value("class"), temperature: value("temperature")};
-    case "loss-explorer": return {alpha: value("alpha"), temperature: value("temperature")};
-    case "distill-steps": return {step: value("step")};
-    case "training-lab": return {"teacher-layers": value("teacher-layers"),
-      "student-layers": value("student-layers"), temperature: value("temperature"), alpha: value("alpha")};
+  const controls = {};
+  for (const el of root.querySelectorAll("[data-kd-control]")) {
+    const name = el.dataset.kdControl;
+    if (el.dataset.kdScale) controls[`${name}_position`] = Number(el.value);
+    else if (name !== "point") controls[name] = Number(el.value);
   }
+  return controls;
 }"""
 
 

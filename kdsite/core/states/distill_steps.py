@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kdsite.core.display import data_value, fixed, percent
+from kdsite.core.display import data_value, percent, small_fixed
 from kdsite.core.divergences import kl_divergence
 from kdsite.core.losses import distillation_loss
 from kdsite.core.softening import as_distribution, soften_logits, soften_probs
@@ -39,11 +39,6 @@ def student_logits(config: dict, step: int) -> np.ndarray:
         loss = distillation_loss(z, targets, int(config["true_label"]), float(config["temperature"]), 1.0)
         z = z - float(config["learning_rate"]) * loss.grad[0]
     return z
-
-
-def kl_text(kl: float) -> str:
-    """Return the KL readout's text: 4 decimals, and "< 0.0001" rather than a misleading 0.0000."""
-    return "< 0.0001" if 0 < kl < 0.00005 else fixed(kl, 4)
 
 
 def _readout(value: float, text: str) -> dict:
@@ -85,13 +80,13 @@ def distill_steps_state(config: dict, controls: dict) -> dict:
         f"Distillation of one {labels[true]} example. Teacher: {listing(teacher)}. "
         f"Soft targets at T = {t_text}: {listing(soft)}. "
         f"Student at T = {t_text} after {step} of {steps} steps: {listing(student)}. "
-        f"KL divergence {kl_text(kl)} nats."
+        f"KL divergence {small_fixed(kl, 4)} nats."
     )
     return {
         "controls": {"step": _readout(step, str(step))},
         "readouts": {
             "step": _readout(step, f"Training step: {step}/{steps}"),
-            "kl": _readout(kl, kl_text(kl)),
+            "kl": _readout(kl, small_fixed(kl, 4)),
             "student-true": _readout(float(student_t1[true]), percent(student_t1[true])),
         },
         "bars": bars,

@@ -10,11 +10,13 @@ import math
 
 import numpy as np
 
-from kdsite.core.display import data_value, fixed, percent
+from kdsite.core.display import data_value, percent, small_fixed
 from kdsite.core.losses import distillation_loss, weighted
+from kdsite.core.slider import Slider, control_value, make_slider
 from kdsite.core.softening import soften_logits
 
 T_MIN, T_MAX = 0.5, 20.0
+T_DEFAULT, ALPHA_DEFAULT = 4.0, 0.5
 CURVE_POINTS = 40  # log-spaced temperatures of the gradient chart
 
 # The chart's SVG user space: viewBox 0 0 WIDTH HEIGHT, plot area inside the margins.
@@ -22,6 +24,12 @@ WIDTH, HEIGHT = 320.0, 190.0
 LEFT, RIGHT, TOP, BOTTOM = 44.0, 312.0, 10.0, 160.0
 X_TICKS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 MAX_DECADES = 8  # the y axis spans at most this many powers of ten
+
+
+def sliders(config: dict) -> dict[str, Slider]:
+    """Return the scales of the two sliders: T (log over [T_MIN, T_MAX]) and α (linear over [0, 1])."""
+    return {"temperature": make_slider(T_MIN, T_MAX, config.get("temperature", T_DEFAULT)),
+            "alpha": make_slider(0.0, 1.0, config.get("alpha", ALPHA_DEFAULT))}
 
 
 def _readout(value: float, text: str) -> dict:
@@ -112,9 +120,14 @@ def gradient_chart(config: dict, temperature: float) -> dict:
 
 
 def loss_explorer_state(config: dict, controls: dict) -> dict:
-    """Return what the widget shows for `config` at the α and T in `controls`."""
-    temperature = float(controls.get("temperature", config["temperature"]))
-    alpha = float(controls.get("alpha", config["alpha"]))
+    """Return what the widget shows for `config` at the α and T in `controls`.
+
+    controls: "alpha" (a value), "temperature" (a value) or "temperature_position" (the log
+    slider's position, see kdsite.core.slider); a control left out keeps the configured value.
+    """
+    scales = sliders(config)
+    temperature = control_value(controls, "temperature", scales["temperature"], config["temperature"])
+    alpha = control_value(controls, "alpha", scales["alpha"], config["alpha"])
     if not T_MIN <= temperature <= T_MAX:
         raise ValueError(f"temperature must lie in [{T_MIN:g}, {T_MAX:g}]")
     teacher_logits, student_logits = config["teacher_logits"], config["student_logits"]
@@ -147,21 +160,21 @@ def loss_explorer_state(config: dict, controls: dict) -> dict:
         "student_text": percent(s),
     } for i, (name, t, s) in enumerate(zip(labels, teacher, student))]
 
-    t_text, a_text = fixed(temperature, 2), fixed(alpha, 2)
+    t_text, a_text = scales["temperature"].text(temperature), scales["alpha"].text(alpha)
     readouts = {
         "temperature": _readout(temperature, t_text),
         "alpha": _readout(alpha, a_text),
-        "one-minus-alpha": _readout(1.0 - alpha, fixed(1.0 - alpha, 2)),
-        "kl": _readout(loss.kl, fixed(loss.kl, 3)),
-        "ce": _readout(loss.hard, fixed(loss.hard, 3)),
-        "loss-soft-term": _readout(soft_term, fixed(soft_term, 3)),
-        "loss-hard-term": _readout(hard_term, fixed(hard_term, 3)),
-        "loss-total": _readout(total, fixed(total, 3)),
+        "one-minus-alpha": _readout(1.0 - alpha, scales["alpha"].text(1.0 - alpha)),
+        "kl": _readout(loss.kl, small_fixed(loss.kl, 3)),
+        "ce": _readout(loss.hard, small_fixed(loss.hard, 3)),
+        "loss-soft-term": _readout(soft_term, small_fixed(soft_term, 3)),
+        "loss-hard-term": _readout(hard_term, small_fixed(hard_term, 3)),
+        "loss-total": _readout(total, small_fixed(total, 3)),
         "share-soft": _readout(share_soft, share_texts[0]),
         "share-hard": _readout(share_hard, share_texts[1]),
-        "grad-scaled": _readout(grad_scaled, fixed(grad_scaled, 3)),
-        "grad-unscaled": _readout(grad_unscaled, fixed(grad_unscaled, 4)),
-        "grad-hard": _readout(grad_hard, fixed(grad_hard, 3)),
+        "grad-scaled": _readout(grad_scaled, small_fixed(grad_scaled, 3)),
+        "grad-unscaled": _readout(grad_unscaled, small_fixed(grad_unscaled, 4)),
+        "grad-hard": _readout(grad_hard, small_fixed(grad_hard, 3)),
     }
     aria = (
         f"Distillation loss at T = {t_text} and α = {a_text}: soft term {readouts['loss-soft-term']['text']} "

@@ -4,11 +4,18 @@ import math
 
 import numpy as np
 
-from kdsite.core.display import data_value, fixed, percent
+from kdsite.core.display import data_value, fixed, percent, small_fixed
 from kdsite.core.divergences import entropy
+from kdsite.core.slider import Slider, control_value, make_slider
 from kdsite.core.softening import soften_logits
 
 LN2 = math.log(2.0)
+TEMPERATURE = (0.5, 10.0)  # the slider's range
+
+
+def temperature_slider(config: dict) -> Slider:
+    """Return the T slider's scale over TEMPERATURE, starting at the configured T."""
+    return make_slider(*TEMPERATURE, config["temperature"])
 
 
 def _bits(p) -> float:
@@ -23,7 +30,8 @@ def _readout(value: float, text: str) -> dict:
 
 def soft_labels_state(config: dict, controls: dict) -> dict:
     """Return what the widget shows for input class `class` at temperature `temperature`."""
-    temperature = float(controls.get("temperature", config["temperature"]))
+    slider = temperature_slider(config)
+    temperature = control_value(controls, "temperature", slider, config["temperature"])
     chosen = controls.get("class", config["class"])
     if isinstance(chosen, bool) or float(chosen) != int(float(chosen)):
         raise ValueError(f"class {chosen!r} is not a class index")
@@ -58,7 +66,7 @@ def soft_labels_state(config: dict, controls: dict) -> dict:
     similar = [{"rank": rank, "index": i, "label": labels[i], "value": data_value(float(soft[i])),
                 "text": percent(soft[i])} for rank, i in enumerate(others, start=1)]
 
-    t_text = fixed(temperature, 2)
+    t_text = slider.text(temperature)
     top = int(soft.argmax())
     ranked = ", ".join(f"{item['label']} {item['text']}" for item in similar)
     return {
@@ -68,9 +76,9 @@ def soft_labels_state(config: dict, controls: dict) -> dict:
         },
         "readouts": {
             "temperature": _readout(temperature, t_text),
-            "entropy-bits-hard": _readout(hard_bits, fixed(hard_bits, 2)),
-            "entropy-bits-soft": _readout(soft_bits, fixed(soft_bits, 2)),
-            "entropy-bits-t1": _readout(plain_bits, fixed(plain_bits, 2)),
+            "entropy-bits-hard": _readout(hard_bits, small_fixed(hard_bits, 2)),
+            "entropy-bits-soft": _readout(soft_bits, small_fixed(soft_bits, 2)),
+            "entropy-bits-t1": _readout(plain_bits, small_fixed(plain_bits, 2)),
             "max-prob": _readout(float(soft[top]), percent(soft[top])),
         },
         "class": {"index": chosen, "label": labels[chosen]},
@@ -81,8 +89,8 @@ def soft_labels_state(config: dict, controls: dict) -> dict:
         "similar": similar,
         "aria_label": (
             f"Labels for an input of class {labels[chosen]}. The hard label puts 100% on "
-            f"{labels[chosen]} and carries {fixed(hard_bits, 2)} bits. The teacher's soft label at "
+            f"{labels[chosen]} and carries {small_fixed(hard_bits, 2)} bits. The teacher's soft label at "
             f"temperature {t_text} gives {labels[chosen]} {percent(soft[chosen])}, then {ranked}; "
-            f"it carries {fixed(soft_bits, 2)} bits."
+            f"it carries {small_fixed(soft_bits, 2)} bits."
         ),
     }

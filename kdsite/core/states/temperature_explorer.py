@@ -4,23 +4,32 @@ import math
 
 import numpy as np
 
-from kdsite.core.display import data_value, fixed, percent
+from kdsite.core.display import data_value, fixed, percent, small_fixed
 from kdsite.core.divergences import entropy
+from kdsite.core.slider import Slider, control_value, make_slider
 from kdsite.core.softening import soften_logits
+
+TEMPERATURE = (0.1, 10.0)  # the slider's range; it is logarithmic (100×)
+
+
+def temperature_slider(config: dict) -> Slider:
+    """Return the T slider's scale: log over TEMPERATURE, position 0 at the configured T."""
+    return make_slider(*TEMPERATURE, config["temperature"])
 
 
 def temperature_from_controls(config: dict, controls: dict) -> float:
-    """Return T: 10 ** the slider's `log_temperature` if given, else `temperature`, else the config's.
+    """Return T: 10 ** `log_temperature` if given, else `temperature`, else the slider's
+    `temperature_position` (see kdsite.core.slider), else the config's.
 
-    The slider is logarithmic; its value is log10(T). The power is taken here, in Python, so
-    the build and the browser turn the same slider position into the same T.
+    The slider is logarithmic; the power is taken here, in Python, so the build and the
+    browser turn the same slider position into the same T.
     """
     if "log_temperature" in controls:
         position = float(controls["log_temperature"])
         if not math.isfinite(position):
             raise ValueError(f"log_temperature {position!r} is not a finite number")
         return 10.0 ** position
-    return float(controls.get("temperature", config["temperature"]))
+    return control_value(controls, "temperature", temperature_slider(config), config["temperature"])
 
 
 def _regime(temperature: float) -> dict:
@@ -53,8 +62,8 @@ def temperature_explorer_state(config: dict, controls: dict) -> dict:
         "text": percent(p),
     } for i, (label, z, p) in enumerate(zip(labels, logits, probs))]
 
-    t_text = fixed(temperature, 2)
-    h_text = fixed(h, 3)
+    t_text = temperature_slider(config).text(temperature)
+    h_text = small_fixed(h, 3)
     spread = ", ".join(f"{bar['label']} {bar['text']}" for bar in bars)
     return {
         "controls": {"temperature": {"value": data_value(temperature), "text": t_text,

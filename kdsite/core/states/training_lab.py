@@ -4,26 +4,36 @@ from __future__ import annotations
 
 import json
 
-from kdsite.core.display import data_value, fixed, percent
+from kdsite.core.display import data_value, percent, small_fixed
 from kdsite.core.lab import GRID, LabRun, LabSettings, decision_runs
+from kdsite.core.slider import Slider, control_value, make_slider
 
 CURVES = ("loss-hard", "loss-soft", "loss-total", "kl-distilled", "kl-scratch")
+TEMPERATURE = (1.0, 10.0)  # the T slider's range
 
 # Runs kept alive between "train" messages, by the page's run id (one per widget).
 _RUNS: dict[str, LabRun] = {}
 
 
 def lab_settings(config: dict, controls: dict) -> LabSettings:
-    """Return the run settings from the widget's config, overridden by the reader's controls."""
+    """Return the run settings from the widget's config, overridden by the reader's controls
+    (T and α as values, or as their sliders' positions: see kdsite.core.slider)."""
     pick = lambda control, key: controls.get(control, config[key])  # noqa: E731
+    scales = sliders(config)
     return LabSettings(
         teacher_layers=int(pick("teacher-layers", "teacher_layers")),
         student_layers=int(pick("student-layers", "student_layers")),
-        temperature=float(pick("temperature", "temperature")),
-        alpha=float(pick("alpha", "alpha")),
+        temperature=control_value(controls, "temperature", scales["temperature"], config["temperature"]),
+        alpha=control_value(controls, "alpha", scales["alpha"], config["alpha"]),
         epochs=int(config["epochs"]),
         seed=int(config["seed"]),
     )
+
+
+def sliders(config: dict) -> dict[str, Slider]:
+    """Return the scales of the T slider (over TEMPERATURE) and the α slider (over [0, 1])."""
+    return {"temperature": make_slider(*TEMPERATURE, config["temperature"]),
+            "alpha": make_slider(0.0, 1.0, config["alpha"])}
 
 
 def _readout(value: float, text: str) -> dict:
@@ -76,19 +86,23 @@ def _prediction(run: LabRun, index: int) -> dict:
     return panel
 
 
-def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None) -> dict:
-    """Return everything the lab shows for the run as it stands."""
+def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None,
+              scales: dict[str, Slider] | None = None) -> dict:
+    """Return everything the lab shows for the run as it stands; `scales` (see `sliders`) word
+    T and α as their sliders do (default: sliders starting at the run's own T and α)."""
     s = run.settings
+    scales = scales or sliders({"temperature": s.temperature, "alpha": s.alpha})
+    t_text, a_text = scales["temperature"].text(s.temperature), scales["alpha"].text(s.alpha)
     scratch, distilled = run.history[-1]
     teacher_params, student_params = (int(n) for n in run.parameters())
     bounds = run.data.bounds
     point = run.default_point() if point is None else max(0, min(int(point), len(run.data.y_test) - 1))
     readouts = {
         "epoch": _readout(run.epoch, str(run.epoch)),
-        "loss-hard": _readout(distilled.loss_hard, fixed(distilled.loss_hard, 3)),
-        "loss-soft": _readout(distilled.loss_soft, fixed(distilled.loss_soft, 3)),
-        "loss-total": _readout(distilled.loss_total, fixed(distilled.loss_total, 3)),
-        "kl": _readout(distilled.kl, fixed(distilled.kl, 4)),
+        "loss-hard": _readout(distilled.loss_hard, small_fixed(distilled.loss_hard, 3)),
+        "loss-soft": _readout(distilled.loss_soft, small_fixed(distilled.loss_soft, 3)),
+        "loss-total": _readout(distilled.loss_total, small_fixed(distilled.loss_total, 3)),
+        "kl": _readout(distilled.kl, small_fixed(distilled.kl, 4)),
         "accuracy-teacher": _readout(run.teacher_metrics.test_accuracy, percent(run.teacher_metrics.test_accuracy)),
         "accuracy-scratch": _readout(scratch.test_accuracy, percent(scratch.test_accuracy)),
         "accuracy-distilled": _readout(distilled.test_accuracy, percent(distilled.test_accuracy)),
@@ -117,8 +131,8 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
         "epochs": s.epochs,
         "done": run.done,
         "controls": {
-            "temperature": _readout(s.temperature, fixed(s.temperature, 1)),
-            "alpha": _readout(s.alpha, fixed(s.alpha, 2)),
+            "temperature": _readout(s.temperature, t_text),
+            "alpha": _readout(s.alpha, a_text),
             "teacher-layers": _readout(s.teacher_layers, _layers_text(s.teacher_layers, teacher_params)),
             "student-layers": _readout(s.student_layers, _layers_text(s.student_layers, student_params)),
             "point": _readout(point, str(point)),
@@ -136,8 +150,8 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
         "points": points,
         "prediction": _prediction(run, point),
         "aria_label": (
-            f"Training lab at epoch {run.epoch} of {s.epochs}, T = {fixed(s.temperature, 1)}, "
-            f"α = {fixed(s.alpha, 2)}. Test accuracy: teacher {percent(run.teacher_metrics.test_accuracy)}, "
+            f"Training lab at epoch {run.epoch} of {s.epochs}, T = {t_text}, "
+            f"α = {a_text}. Test accuracy: teacher {percent(run.teacher_metrics.test_accuracy)}, "
             f"scratch student {percent(scratch.test_accuracy)}, distilled student {percent(distilled.test_accuracy)}. "
             f"Agreement with the teacher: scratch {percent(scratch.agreement)}, "
             f"distilled {percent(distilled.agreement)}."
@@ -147,7 +161,8 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
 
 def training_lab_state(config: dict, controls: dict) -> dict:
     """Return the lab at epoch 0 for these settings (the build's pre-rendered state)."""
-    return lab_state(LabRun(lab_settings(config, controls)), controls.get("point", config.get("point")))
+    return lab_state(LabRun(lab_settings(config, controls)), controls.get("point", config.get("point")),
+                     scales=sliders(config))
 
 
 def train_json(run_id: str, config_json: str, controls_json: str, epochs: int, restart: bool) -> str:
@@ -163,5 +178,5 @@ def train_json(run_id: str, config_json: str, controls_json: str, epochs: int, r
         run = _RUNS[run_id] = LabRun(settings)
     run.step(epochs)
     timings = run.timings() if run.done else None
-    state = lab_state(run, controls.get("point", config.get("point")), timings)
+    state = lab_state(run, controls.get("point", config.get("point")), timings, sliders(config))
     return json.dumps(state, allow_nan=False)

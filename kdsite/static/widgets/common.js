@@ -71,6 +71,23 @@ export function setText(el, text, value) {
   if (value !== undefined) el.dataset.value = value;
 }
 
+/** Set a class label's text and its title (the full name, when CSS clips a long one). */
+export function setLabel(el, text) {
+  if (!el || text === undefined) return;
+  el.textContent = text;
+  el.title = text;
+}
+
+/**
+ * Return what a range slider sends: its position, {temperature_position: 2.5}, which Python
+ * turns into the value (kdsite/core/slider.py: a linear slider's position is the value, a log
+ * slider's is log10(value / start)). Null for an unreadable position.
+ */
+export function sliderControl(slider) {
+  const position = Number(slider.value);
+  return Number.isFinite(position) ? { [`${slider.dataset.kdControl}_position`]: position } : null;
+}
+
 /** Set a readout from a state entry {text, value}. */
 export function setReadout(el, entry) {
   if (entry) setText(el, entry.text, entry.value);

@@ -1,9 +1,10 @@
 // loss-explorer widget: updates the pre-rendered markup of templates/widgets/loss-explorer.html
 // in place from a state computed by Python (kdsite/core/states/loss_explorer.py). Nothing is
-// computed here: the two sliders send {alpha, temperature}, at most once per animation frame,
-// and every number, bar and chart point comes back from the worker.
+// computed here: the two sliders send {alpha, temperature_position} (T's slider is
+// logarithmic; kdsite/core/slider.py), at most once per animation frame, and every number,
+// bar and chart point comes back from the worker.
 
-import { computeLoop, describe, fraction, num, place, setText, showReadouts } from "./common.js";
+import { computeLoop, describe, fraction, num, place, setText, showReadouts, sliderControl } from "./common.js";
 
 function setAttrs(el, attrs) {
   if (!el) return;
@@ -56,8 +57,9 @@ export function mount(root, api) {
   if (!sliders.alpha || !sliders.temperature) return;
 
   const read = () => {
-    const wanted = { alpha: Number(sliders.alpha.value), temperature: Number(sliders.temperature.value) };
-    return Number.isFinite(wanted.alpha) && Number.isFinite(wanted.temperature) ? wanted : null;
+    const alpha = sliderControl(sliders.alpha);
+    const temperature = sliderControl(sliders.temperature);
+    return alpha && temperature ? { ...alpha, ...temperature } : null;
   };
   computeLoop(api, read, (state) => render(root, state), Object.values(sliders));
 }

@@ -4,7 +4,7 @@
 // here. Text and data-value attributes change at once; only bar widths animate, and not at
 // all under prefers-reduced-motion.
 
-import { computeLoop, describe, setText, showBar, showReadouts } from "./common.js";
+import { computeLoop, describe, setLabel, setText, showBar, showReadouts, sliderControl } from "./common.js";
 
 const KINDS = ["hard", "t1", "soft"];
 
@@ -37,7 +37,7 @@ export function render(root, state) {
     if (!li) return;
     li.dataset.index = String(item.index);
     li.dataset.value = item.value;
-    setText(li.querySelector('[data-kd-text="label"]'), item.label);
+    setLabel(li.querySelector('[data-kd-text="label"]'), item.label);
     setText(li.querySelector('[data-kd-text="pct"]'), item.text);
   });
   describe(root, state, { temperature: "T" });
@@ -50,8 +50,8 @@ export function mount(root, api) {
 
   const read = () => {
     const chosen = Number(picker.value);
-    const temperature = Number(slider.value);
-    return Number.isInteger(chosen) && Number.isFinite(temperature) ? { class: chosen, temperature } : null;
+    const temperature = sliderControl(slider);
+    return Number.isInteger(chosen) && temperature ? { class: chosen, ...temperature } : null;
   };
   computeLoop(api, read, (state) => render(root, state), [picker, slider]);
 }

@@ -1,11 +1,12 @@
 // temperature-explorer widget: updates the pre-rendered markup of
 // templates/widgets/temperature-explorer.html in place from a state computed by Python
-// (kdsite/core/states/temperature_explorer.py). The slider's value is log10(T); it is sent
-// as-is ({log_temperature}) and Python turns it into T, so no number shown is computed here.
+// (kdsite/core/states/temperature_explorer.py). The slider is logarithmic: its value is a
+// position, sent as-is ({temperature_position}), and Python turns it into T
+// (kdsite/core/slider.py), so no number shown is computed here.
 // Text and data-value attributes change at once; only bar widths animate, and not at all
 // under prefers-reduced-motion.
 
-import { computeLoop, describe, setText, showBar, showReadouts } from "./common.js";
+import { computeLoop, describe, setText, showBar, showReadouts, sliderControl } from "./common.js";
 
 export function render(root, state) {
   showReadouts(root, state.readouts);
@@ -28,9 +29,5 @@ export function mount(root, api) {
   const slider = root.querySelector('input[type="range"][data-kd-control="temperature"]');
   if (!slider) return;
 
-  const read = () => {
-    const position = Number(slider.value);
-    return Number.isFinite(position) ? { log_temperature: position } : null;
-  };
-  computeLoop(api, read, (state) => render(root, state), [slider]);
+  computeLoop(api, () => sliderControl(slider), (state) => render(root, state), [slider]);
 }

@@ -8,7 +8,7 @@
 // sent before it are dropped); slider input is coalesced to one restart per animation frame.
 
 import { drawYTicks, linePath, niceScale, num, plotArea, svg } from "../charts.js";
-import { describe, fraction, oncePerFrame, place, setReadout } from "./common.js";
+import { describe, fraction, oncePerFrame, place, setReadout, sliderControl } from "./common.js";
 
 const SUMMARY_DELAY_MS = 700; // the live summary waits for the reader to stop dragging
 
@@ -179,8 +179,8 @@ export function mount(root, api) {
     const c = {
       "teacher-layers": Number(inputs.teacher.value),
       "student-layers": Number(inputs.student.value),
-      temperature: Number(inputs.temperature.value),
-      alpha: Number(inputs.alpha.value),
+      ...sliderControl(inputs.temperature),
+      ...sliderControl(inputs.alpha),
     };
     if (pointChosen !== null) c.point = pointChosen;
     return c;
@@ -316,12 +316,15 @@ export function mount(root, api) {
   });
   for (const [name, input] of [["T", inputs.temperature], ["α", inputs.alpha]]) {
     input.addEventListener("input", () => {
-      // Show the value at once; the state that follows confirms it.
-      const value = Number(input.value);
-      const text = name === "T" ? value.toFixed(1) : value.toFixed(2);
-      const readout = $(`[data-kd-readout="${input.dataset.kdControl}"]`);
-      if (readout) readout.textContent = text;
-      input.setAttribute("aria-valuetext", `${name} = ${text}`);
+      // Show the value at once; the state that follows confirms it. Both sliders are linear:
+      // every position is a number with exactly data-kd-decimals decimals (kdsite/core/slider.py).
+      const decimals = Number(input.dataset.kdDecimals);
+      if (input.dataset.kdScale === "linear" && Number.isInteger(decimals)) {
+        const text = Number(input.value).toFixed(decimals);
+        const readout = $(`[data-kd-readout="${input.dataset.kdControl}"]`);
+        if (readout) readout.textContent = text;
+        input.setAttribute("aria-valuetext", `${name} = ${text}`);
+      }
       settingsChanged();
     });
   }

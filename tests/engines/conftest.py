@@ -1,0 +1,35 @@
+"""Cross-engine fixtures: the built site on 127.0.0.1, and one browser per engine.
+
+An engine that this machine cannot run is skipped with the reason and the fix (pytest -ra
+prints it), never silently; scripts/ensure-<engine> installs each.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from engine_drivers import ENGINES, EngineUnavailable, launch
+
+from kdsite.serve import make_server
+
+
+@pytest.fixture(scope="session")
+def engine_site_url(built_site):
+    """Serve the built site at the root of 127.0.0.1 (with application/wasm) and return its URL."""
+    server = make_server(built_site, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request):
+    """One browser per engine, shared by the session's tests; pytest runs one engine at a time."""
+    try:
+        driver = launch(request.param)
+    except EngineUnavailable as reason:
+        pytest.skip(f"{request.param} cannot run here: {reason}")
+    yield driver
+    driver.close()

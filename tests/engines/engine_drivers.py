@@ -1,0 +1,119 @@
+"""One small interface over three browser engines, for tests that must pass in each.
+
+Chromium runs through Playwright (as in tests/browser/), Firefox ESR through puppeteer-core
+over WebDriver BiDi in a Node helper (firefox_driver.py), WebKitGTK's MiniBrowser through
+Selenium and WebKitWebDriver under Xvfb (webkit_driver.py). Each uses the Debian browser
+that scripts/ensure-<engine> installs; none downloads one.
+
+JavaScript is passed as an *expression* string, e.g. "document.title" or
+"fetch('x').then((r) => r.status)"; a promise is awaited, and its value comes back as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from typing import Any
+
+ENGINES = ("chromium", "firefox", "webkit")
+# Pyodide boots in the page's worker: over a minute on a busy 2-core machine is possible.
+DEFAULT_TIMEOUT_S = 180.0
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot run on this machine; the message says what is missing and the fix."""
+
+
+class JavaScriptError(Exception):
+    """An expression threw, or its promise rejected; the message is the page's error."""
+
+
+class EngineTimeout(AssertionError):
+    """A wait ran out; the message names the engine, the expression and the page's errors."""
+
+
+def json_expression(expression: str) -> str:
+    """Return JS that evaluates `expression`, awaits it, and gives a JSON string of the outcome.
+
+    The outcome is {"value": v} (undefined becomes null) or {"error": "message"}, so every
+    engine reports values and errors the same way; see decode().
+    """
+    return ("(async () => { try { const value = await (" + expression + ");"
+            " return JSON.stringify({value: value === undefined ? null : value}); }"
+            " catch (error) { return JSON.stringify({error: String(error && error.stack || error)}); } })()")
+
+
+def decode(outcome: str, expression: str) -> Any:
+    """Return the value of a json_expression() outcome, or raise JavaScriptError."""
+    result = json.loads(outcome)
+    if "error" in result:
+        raise JavaScriptError(f"{expression!r} threw: {result['error']}")
+    return result["value"]
+
+
+class EngineDriver(ABC):
+    """A browser showing one page at a time.
+
+    Every method blocks until done; none sleeps for a fixed time. Waits raise EngineTimeout,
+    page errors JavaScriptError.
+    """
+
+    name: str
+
+    @abstractmethod
+    def open(self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        """Load `url` as a new document, wait for its load event, and forget earlier console errors."""
+
+    @abstractmethod
+    def evaluate(self, expression: str) -> Any:
+        """Return the JSON value (dict, list, str, float, bool, None) of a JS expression."""
+
+    @abstractmethod
+    def wait_until(self, expression: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        """Poll a JS expression in the page until it is truthy; EngineTimeout after timeout_s."""
+
+    @abstractmethod
+    def press(self, selector: str, key: str) -> None:
+        """Focus the element matching a CSS selector and press a key ("ArrowRight", "Home", "a")."""
+
+    @abstractmethod
+    def console_errors(self) -> list[str]:
+        """Return the console.error messages and uncaught errors of the page since open()."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Quit the browser and every process started for it."""
+
+    def set_range(self, selector: str, value: str | float) -> None:
+        """Set a range input's value as a drag does, then fire input and change (both bubble)."""
+        self.evaluate(
+            f"((el) => {{ el.value = {json.dumps(str(value))};"
+            " el.dispatchEvent(new Event('input', {bubbles: true}));"
+            " el.dispatchEvent(new Event('change', {bubbles: true})); return el.value; })"
+            f"(document.querySelector({json.dumps(selector)}))")
+
+    def timeout_message(self, expression: str, timeout_s: float) -> str:
+        """Describe a wait that ran out, with the page's errors, which usually say why."""
+        try:
+            errors = self.console_errors()
+        except Exception as error:  # the page may be the thing that broke
+            errors = [f"(could not read them: {error})"]
+        return f"{self.name}: {expression!r} was not true within {timeout_s:g} s; page errors: {errors}"
+
+
+def launch(name: str) -> EngineDriver:
+    """Start the engine called `name` (one of ENGINES).
+
+    Raises EngineUnavailable when something it needs is not installed (callers skip), and any
+    other error when it is installed but does not start (callers fail).
+    """
+    if name == "chromium":
+        from chromium_driver import ChromiumDriver
+        return ChromiumDriver()
+    if name == "firefox":
+        from firefox_driver import FirefoxDriver
+        return FirefoxDriver()
+    if name == "webkit":
+        from webkit_driver import WebKitDriver
+        return WebKitDriver()
+    raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")

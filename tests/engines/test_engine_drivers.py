@@ -1,0 +1,95 @@
+"""The engine adapter itself, on a tiny page, in each engine: the same calls behave the same."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from engine_drivers import EngineTimeout, JavaScriptError
+
+from kdsite.serve import make_server
+
+pytestmark = pytest.mark.browser
+
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>adapter</title></head>
+<body>
+<input id="range" type="range" min="0" max="10" step="1" value="5">
+<script src="page.js"></script>
+</body></html>
+"""
+# Records what a test does to the slider, so each test can wait for the page's own state.
+SCRIPT = """window.events = [];
+const range = document.getElementById("range");
+for (const type of ["input", "change"]) {
+  range.addEventListener(type, () => window.events.push(`${type}:${range.value}`));
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    (folder / "index.html").write_text(PAGE)
+    (folder / "page.js").write_text(SCRIPT)
+    server = make_server(folder, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+    server.server_close()
+
+
+def poll(condition, timeout_s: float = 60.0):
+    """Return condition()'s first truthy value, checking every 50 ms for up to timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while not (value := condition()):
+        assert time.monotonic() < deadline, "the condition never became true"
+        time.sleep(0.05)
+    return value
+
+
+def test_evaluate_returns_json_values(engine, tiny_url):
+    engine.open(tiny_url)
+    assert engine.evaluate("({title: document.title, list: [1, 2.5, 'x', null, true]})") == {
+        "title": "adapter", "list": [1, 2.5, "x", None, True]}
+    assert engine.evaluate("undefined") is None
+    assert engine.evaluate("new Promise((resolve) => setTimeout(() => resolve(42), 10))") == 42
+    with pytest.raises(JavaScriptError, match="no_such_name"):
+        engine.evaluate("no_such_name + 1")
+
+
+def test_wait_until_polls_and_times_out(engine, tiny_url):
+    engine.open(tiny_url)
+    engine.evaluate("void setTimeout(() => { document.body.dataset.late = 'yes'; }, 300)")
+    engine.wait_until("document.body.dataset.late === 'yes'", timeout_s=60)
+    with pytest.raises(EngineTimeout, match=engine.name):
+        engine.wait_until("document.body.dataset.never === 'yes'", timeout_s=1)
+
+
+def test_set_range_fires_input_then_change(engine, tiny_url):
+    engine.open(tiny_url)
+    engine.set_range("#range", 8)
+    assert engine.evaluate("window.events") == ["input:8", "change:8"]
+
+
+def test_keys_move_a_focused_slider(engine, tiny_url):
+    engine.open(tiny_url)
+    engine.press("#range", "ArrowRight")
+    engine.wait_until("document.getElementById('range').value === '6'", timeout_s=60)
+    engine.press("#range", "Home")
+    engine.wait_until("document.getElementById('range').value === '0'", timeout_s=60)
+    assert "input:6" in engine.evaluate("window.events")
+
+
+def test_console_errors_are_collected_and_reset_by_open(engine, tiny_url):
+    engine.open(tiny_url)
+    assert engine.console_errors() == []
+    engine.evaluate("void setTimeout(() => { console.log('fine'); console.error('kd-logged');"
+                    " throw new Error('kd-uncaught'); }, 0)")
+    errors = poll(lambda: (e := engine.console_errors()) and len(e) >= 2 and e)
+    assert any("kd-logged" in e for e in errors), errors
+    assert any("kd-uncaught" in e for e in errors), errors
+    assert not any("fine" in e for e in errors), errors
+    engine.open(tiny_url)
+    assert engine.console_errors() == []
