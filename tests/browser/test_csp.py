@@ -3,22 +3,19 @@ embed page go live, and the offline service worker installs, without one policy 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 
 import pytest
 
+from csp_watch import violations, watch
 from kdsite.csp import CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.browser
 
 READY_TIMEOUT_MS = 120_000
-# Registered before any page script runs, in every frame: each violation the browser reports.
-LISTEN = """
-window.__kdViolations = [];
-document.addEventListener('securitypolicyviolation', (e) => window.__kdViolations.push(
-  `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
-"""
 # Settled: every widget live, or failed (then the test says why instead of timing out).
 SETTLED = ("() => [...document.querySelectorAll('[data-kd-widget]')]"
            ".every(w => w.dataset.kdState === 'ready' || w.dataset.kdState === 'error')")
@@ -35,25 +32,38 @@ def live_pages(built_site) -> list[str]:
     return pages + [EMBED_PAGE]
 
 
-def watch(page) -> list[str]:
-    """Listen for violations in every frame and for CSP errors on the console; return the console list."""
-    page.add_init_script(LISTEN)
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
-    return console
+def inline(tag: str, text: str) -> list[str]:
+    """Return the text of each inline <script> (one without src) or <style> of a page."""
+    return re.findall(rf"<{tag}(?![^>]*\ssrc=)[^>]*>(.*?)</{tag}>", text, flags=re.S)
 
 
-def violations(page) -> list[str]:
-    """Return the violations every frame of the page recorded."""
-    return [v for frame in page.frames for v in frame.evaluate("() => window.__kdViolations || []")]
+def sha256_source(code: str) -> str:
+    """Return the CSP source that allows an inline element with this text, as CSP 3 defines it."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
 
 
 def test_every_page_carries_the_policy_once_before_anything_it_governs(built_site):
-    for path in sorted(built_site.rglob("*.html")):
+    pages = sorted(built_site.rglob("*.html"))
+    assert built_site / "404.html" in pages
+    for path in pages:
         text = path.read_text(encoding="utf-8")
         metas = list(re.finditer(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', text))
         assert len(metas) == 1 and text.count("Content-Security-Policy") == 1, path
-        assert html.unescape(metas[0].group(1)) == CONTENT_SECURITY_POLICY, path
+        policy = html.unescape(metas[0].group(1))
+        if path.name == "404.html" and path.parent == built_site:
+            # Shown at any address, the 404 page may allow its own inline script and style by
+            # hash, and nothing else: the common policy plus exactly those hashes.
+            scripts, styles = inline("script", text), inline("style", text)
+            assert scripts and styles, "the 404 page finds the site's root by an inline script"
+            directives = dict(d.split(" ", 1) for d in policy.split("; "))
+            hashes = {name: set(re.findall(r"'sha256-[A-Za-z0-9+/]+=*'", value)) for name, value in directives.items()}
+            assert hashes["script-src"] == {sha256_source(s) for s in scripts}
+            assert hashes["style-src"] == {sha256_source(s) for s in styles}
+            assert not [name for name in directives if name not in ("script-src", "style-src") and hashes[name]]
+            policy = re.sub(r" 'sha256-[A-Za-z0-9+/]+=*'", "", policy)
+        else:
+            assert not inline("script", text) and not inline("style", text), path
+        assert policy == CONTENT_SECURITY_POLICY, path
         # A <meta> policy covers only what comes after it.
         governed = [i for tag in ("<script", "<link", "<style", "<img", "<iframe") if (i := text.find(tag)) >= 0]
         assert all(metas[0].start() < i for i in governed), path
