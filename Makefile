@@ -1,5 +1,6 @@
 # make site   — set up .venv, fetch and verify the Pyodide assets, build _site/
-# make test   — the same set-up plus a browser and a Java (for the HTML checker), then every test
+# make test   — the same set-up plus Chromium, Firefox ESR, WebKitGTK and a Java (for the HTML checker),
+#               then `ruff check` and every test
 # make serve  — build, then preview on http://127.0.0.1:8000/
 # make bench  — measure load, slider, training and build speed (bench/results.json)
 PYTHON := $(shell scripts/find-python)
@@ -13,7 +14,9 @@ site: $(STAMP)
 	$(BIN)/kdsite build
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" KDSITE_JAVA="$$(scripts/ensure-java)" \
+	  KDSITE_FIREFOX="$$(scripts/ensure-firefox)" KDSITE_WEBKIT="$$(scripts/ensure-webkit)" \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -1,14 +1,19 @@
 """kdsite's benchmark harness: `python -m bench` (or `make bench`).
 
-Builds the site into a temporary folder, serves it on 127.0.0.1, drives headless Chromium
-through Playwright and prints a table; bench/results.json keeps every figure.
+Builds the site into a temporary folder, serves it on 127.0.0.1 beside two peer pages once per
+network profile and compression mode, drives headless Chromium through Playwright and prints a
+table; bench/results.json keeps every figure.
 
-    site.py      snapshot the project, build it, find the pages with widgets, add the peer page
-    server.py    serve it (kdsite.serve.make_server) and count the bytes sent
-    browser.py   one fresh Chromium profile per load; page loads, slider and training
-    *.js         the scripts run inside the pages (probe, naive peer, slider, training)
-    builds.py    full and incremental build times in a temporary copy of the project
-    stats.py     medians, ranges, percentiles and ratios
-    report.py    the table, the targets, results.json
-    __main__.py  the command line and the order of the runs
+    profiles.py         the network profiles (local, mobile) and compression modes: data
+    server.py           GitHub Pages' stand-in: gzip or not, cache headers, the emulated link, bytes by file
+    guard.py            no request may leave 127.0.0.1: a refusing proxy and a watch on each browser context
+    site.py             snapshot the project, build it, find the pages with widgets, write the peer pages
+    pyscript_peer.py    the PyScript peer (npm @pyscript/core, pinned) on the site's own Pyodide
+    pyscript_widget.py  the Python that page runs
+    browser.py          one fresh Chromium profile per page; cold and warm loads, slider and training
+    *.js                the scripts run inside the pages (probe, naive peer, slider, training)
+    builds.py           full and incremental build times in a temporary copy of the project
+    stats.py            medians, ranges, percentiles and ratios
+    report.py           the tables, the targets, results.json
+    __main__.py         the command line, the matrix and the order of the runs
 """

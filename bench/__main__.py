@@ -28,6 +28,7 @@ from bench.pyscript_peer import PYSCRIPT_VERSION
 from bench.server import Files, PagesServer, start
 from bench.site import NAIVE_DIR, PageInfo, ensure_site, serve_root, snapshot, widget_pages, write_peers
 from bench.stats import ratio, summary
+from kdsite.errors import KdsiteError
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -185,49 +186,58 @@ def by_file_summary(runs: list[dict[str, int]]) -> dict[str, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    errors: list[str] = []
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kdbench-") as tmp:
-        config = snapshot(PROJECT, Path(tmp) / "project")
-        site = (args.site or Path(tmp) / "_site").resolve()
-        seconds = ensure_site(config, site)
-        log(f"site: {site} ({f'built in {seconds:.1f} s' if seconds is not None else 'already built'})")
-        builds = {key: [] for key in report.BUILD_METRICS}
-        if not args.no_builds:
-            log("timing builds…")
-            try:
-                builds = build_times(config, args.runs)
-            except Exception as error:  # report it with the browser figures rather than lose them
-                errors.append(f"build timing: {str(error).splitlines()[0]}")
-        pages = widget_pages(site)
-        if args.pages:
-            pages = [p for p in pages if any(fnmatch.fnmatchcase(p.path, pattern) for pattern in args.pages)]
-            if not pages:
-                log(f"no page with widgets matches {' '.join(args.pages)}")
-                return 2
-        root = serve_root(site, Path(tmp) / "www")
-        peers = write_peers(root, site, pages, config.pyodide_dir)
-        files, setups = Files(), []
-        guard = Guard()
         try:
-            for compression in args.compression:
-                for name in args.profiles:
-                    profile = PROFILES[name].sped_up(args.link_speedup)
-                    setups.append(Setup(profile, compression, start(root, profile, compression, files)))
-            estimate = estimate_s(setups, root, len(pages), args.runs)
-            log(f"pages with widgets: {', '.join(p.path for p in pages)}; peers: {', '.join(peers.values())}")
-            log(f"matrix: {', '.join(s.key for s in setups)}; {args.runs} run(s); "
-                f"estimated {estimate / 60:.0f} min on an idle 2-core machine")
-            samples = Samples()
-            measure(setups, pages, peers, guard, args, samples, errors)
-        except ForeignRequest as error:
-            log(f"\nSTOPPED: {error}")
-            return 4
-        finally:
-            for setup in setups:
-                setup.server.shutdown()
-                setup.server.server_close()
-            guard.close()
+            return run(args, Path(tmp), began)
+        except KdsiteError as error:  # the site does not build, or a peer's files cannot be had
+            log(f"error: {error}")
+            return 2
+
+
+def run(args: argparse.Namespace, tmp: Path, began: float) -> int:
+    """Build or take the site, serve it with the peers on every setup, measure, report; return the exit status."""
+    errors: list[str] = []
+    config = snapshot(PROJECT, tmp / "project")
+    site = (args.site or tmp / "_site").resolve()
+    seconds = ensure_site(config, site)
+    log(f"site: {site} ({f'built in {seconds:.1f} s' if seconds is not None else 'already built'})")
+    builds = {key: [] for key in report.BUILD_METRICS}
+    if not args.no_builds:
+        log("timing builds…")
+        try:
+            builds = build_times(config, args.runs)
+        except Exception as error:  # report it with the browser figures rather than lose them
+            errors.append(f"build timing: {str(error).splitlines()[0]}")
+    pages = widget_pages(site)
+    if args.pages:
+        pages = [p for p in pages if any(fnmatch.fnmatchcase(p.path, pattern) for pattern in args.pages)]
+        if not pages:
+            log(f"no page with widgets matches {' '.join(args.pages)}")
+            return 2
+    root = serve_root(site, tmp / "www")
+    peers = write_peers(root, site, pages, config.pyodide_dir)
+    files, setups = Files(), []
+    guard = Guard()
+    try:
+        for compression in args.compression:
+            for name in args.profiles:
+                profile = PROFILES[name].sped_up(args.link_speedup)
+                setups.append(Setup(profile, compression, start(root, profile, compression, files)))
+        estimate = estimate_s(setups, root, len(pages), args.runs)
+        log(f"pages with widgets: {', '.join(p.path for p in pages)}; peers: {', '.join(peers.values())}")
+        log(f"matrix: {', '.join(s.key for s in setups)}; {args.runs} run(s); "
+            f"estimated {estimate / 60:.0f} min on an idle 2-core machine")
+        samples = Samples()
+        measure(setups, pages, peers, guard, args, samples, errors)
+    except ForeignRequest as error:
+        log(f"\nSTOPPED: {error}")
+        return 4
+    finally:
+        for setup in setups:
+            setup.server.shutdown()
+            setup.server.server_close()
+        guard.close()
 
     results = {
         "meta": {"runs": args.runs, "slider_inputs": args.slider_inputs, "quick": args.quick,

@@ -1,7 +1,7 @@
 """The PyScript peer: a PyScript page doing one distillation-viz's job, on the site's own Pyodide.
 
 PyScript comes from its npm package, fetched by name with `npm pack` and checked against a
-pinned sha256 (kdsite.assets.verified_npm_tarball), then kept in the kdsite cache. Its page
+pinned sha256 (kdsite.pyodide.fetch.verified_npm_tarball), then kept in the kdsite cache. Its page
 points PyScript's `interpreter` at the site's `_kd/pyodide/pyodide.mjs`, so PyScript loads the
 very runtime files kdsite ships, and asks for numpy with `packages_cache: "passthrough"`:
 PyScript then hands the package list to `loadPyodide`, which loads numpy from the site's lock.
@@ -20,7 +20,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from kdsite.assets import cache_root, verified_npm_tarball
+from kdsite.errors import AssetError
+from kdsite.pyodide.fetch import cache_root, verified_npm_tarball
 
 BENCH_DIR = Path(__file__).resolve().parent
 # The newest PyScript release whose default Pyodide is the one kdsite ships (0.27.7).
@@ -54,7 +55,8 @@ def default_pyodide(dist: Path) -> str:
         found = re.search(r'type:"pyodide",module:\(\w+="([0-9][^"]*)"\)', js.read_text(encoding="utf-8"))
         if found:
             return found.group(1)
-    raise RuntimeError(f"no default Pyodide version found in PyScript {PYSCRIPT_VERSION}'s files in {dist}")
+    raise AssetError(f"no default Pyodide version found in PyScript {PYSCRIPT_VERSION}'s files in {dist}",
+                     f"delete {dist} to fetch it again")
 
 
 def write_pyscript(folder: Path, site_root_url: str, viz: dict, site_pyodide: str) -> str:
@@ -62,13 +64,14 @@ def write_pyscript(folder: Path, site_root_url: str, viz: dict, site_pyodide: st
 
     `site_root_url` is the site's root as the page sees it (an absolute path such as "/"),
     `viz` the distillation-viz parameters to show, `site_pyodide` the site's Pyodide version,
-    which PyScript must be made for (RuntimeError otherwise).
+    which PyScript must be made for (AssetError otherwise, and when PyScript cannot be fetched).
     """
     dist = pyscript_dist()
     made_for = default_pyodide(dist)
     if made_for != site_pyodide:
-        raise RuntimeError(f"PyScript {PYSCRIPT_VERSION} is made for Pyodide {made_for}, the site ships "
-                           f"{site_pyodide}: pin the PyScript release made for it in bench/pyscript_peer.py")
+        raise AssetError(f"PyScript {PYSCRIPT_VERSION} is made for Pyodide {made_for}, the site ships {site_pyodide}",
+                         "pin the PyScript release made for it (PYSCRIPT_VERSION and its npm tarball's sha256) "
+                         "in bench/pyscript_peer.py")
     shutil.copytree(dist, folder / "pyscript", dirs_exist_ok=True)
     config = {"interpreter": f"{site_root_url}_kd/pyodide/pyodide.mjs", "packages": ["numpy"],
               "packages_cache": "passthrough"}

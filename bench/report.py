@@ -39,7 +39,7 @@ INTERACTION_COLUMNS = [
 ]
 INTERACTION_METRICS = [key for key, _, _ in INTERACTION_COLUMNS] + ["train_long_tasks"]
 BUILD_METRICS = ["build_full_s", "build_incremental_s", "build_incremental_cli_s"]
-PEER_TITLES = {"naive": "naive peer (main thread)", "pyscript": "PyScript peer"}
+PEER_TITLES = {"naive": "naive peer", "pyscript": "PyScript peer"}
 FILES_SHOWN = 5  # per target in the bytes-by-file lines; the rest are summed
 
 
@@ -131,14 +131,17 @@ def table(results: dict) -> str:
     """Return the printed report: one table per setup, bytes by file, interaction, builds, targets."""
     meta = results["meta"]
     out = [f"kdsite bench — median [min–max] of {meta['runs']} run(s); times from navigation start; "
-           f"bytes as sent by the server up to interactive (the worker's included)", ""]
+           "bytes as sent by the server up to interactive (the worker's included); ratios: ours over the peer's "
+           "in the same run (median); naive peer: Pyodide's official files on the main thread", ""]
     columns = LOAD_METRICS + RATIO_METRICS
     shown_bytes: set[str] = set()
     for key, loads in results["loads"].items():
         setup = meta["setups"][key]
         out.append(f"{key}: {setup['about']}; {setup['compression_about']}")
+        # Ranges for the figures, medians only for the ratios: the table stays readable.
         rows = [[target if target in results["pages"] else PEER_TITLES.get(target, target)]
-                + [cell(m.get(k), unit) for k, _, unit in columns] for target, m in loads.items()]
+                + [cell(m.get(k), unit) if (k, title, unit) in LOAD_METRICS else fmt(_median(m.get(k)), unit)
+                   for k, title, unit in columns] for target, m in loads.items()]
         out += _grid(["page"] + [title for _, title, _ in columns], rows)
         if setup["compression"] not in shown_bytes:  # bytes depend on the compression, not the link
             shown_bytes.add(setup["compression"])

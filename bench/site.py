@@ -143,8 +143,8 @@ def write_naive(root: Path, pages: list[PageInfo], pyodide_dir: Path | None = No
 
 def _official_runtime(dest: Path, wheel_dir: Path | None) -> None:
     """Copy the verified official Pyodide files and numpy's closure (official lock) into dest."""
-    from kdsite.assets import ensure_pyodide, resolve_closure
-    from kdsite.pins import SITE_CORE_FILES
+    from kdsite.pyodide.fetch import ensure_pyodide, resolve_closure
+    from kdsite.pyodide.pins import SITE_CORE_FILES
 
     dist = ensure_pyodide(wheel_dir=wheel_dir)
     dest.mkdir(parents=True, exist_ok=True)

@@ -6,22 +6,26 @@ import os
 import shutil
 import tempfile
 import time
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kdsite.buildcache import BuildCache
 from kdsite.config import Config
-from kdsite.content import Page, chapters, gather_pages
-from kdsite.core.states import compute_state
+from kdsite.content import chapters, gather_pages
 from kdsite.content_files import check_content_files, copy_content_files
-from kdsite.errors import BuildErrors, ConfigError, Problem, StrictWarnings
-from kdsite.figures import RenderedFigure, figure_path, render_figure
+from kdsite.core.states import compute_state
 from kdsite.embeds import check_embeds, glossary_json, render_embed_pages
+from kdsite.errors import BuildErrors, ConfigError, Problem, StrictWarnings
+from kdsite.figures import render_figure
+from kdsite.files import STATIC_DIR, cache_root
 from kdsite.link_check import check_links
-from kdsite.markdown import make_markdown
+from kdsite.markdown.parser import make_markdown
+from kdsite.model import Page, RenderedFigure
 from kdsite.publish import SERVICE_WORKER, write_publish_files
-from kdsite.render import STATIC_DIR, make_environment, render_page
+from kdsite.pyodide.file_bundle import FILE_BOOT_DIR, write_file_bundle
+from kdsite.render import make_environment, render_page
+from kdsite.urls import figure_path
 
 # Written into every output so a later build knows the folder is its own to replace.
 MARKER = ".kdsite-build"
@@ -48,7 +52,7 @@ def build(config: Config, cache: BuildCache | None = None) -> BuildReport:
     check_links(pages, config.content_dir, problems)
     check_content_files(config.content_dir, [page.path for page in pages], problems)
     _check_pages(pages, warnings)
-    warnings.extend(w for page in pages for w in page.env.get("warnings", []))  # noticed while parsing
+    warnings.extend(w for page in pages for w in page.warnings)  # noticed while parsing
     if problems:
         raise BuildErrors(problems)
     if config.strict and warnings:
@@ -82,24 +86,22 @@ def _check_pages(pages: list[Page], warnings: list[Problem]) -> None:
     for page in pages:
         if not page.description:
             warnings.append(Problem("page has no description", "add `description: …` to its front matter",
-                                    page.env["file"], 1))
+                                    page.file, 1))
     seen: dict[int, Page] = {}
     for page in chapters(pages):
         if not page.ordered:
             warnings.append(Problem("chapter has no order, so it comes last in the table of contents",
                                     "add `order: N` to its front matter (a whole number; 0 comes first)",
-                                    page.env["file"], 1))
+                                    page.file, 1))
         elif page.order in seen:
             warnings.append(Problem(f"chapter has the same order ({page.order}) as {seen[page.order].path}",
-                                    "give every chapter its own `order`", page.env["file"], 1))
+                                    "give every chapter its own `order`", page.file, 1))
         else:
             seen[page.order] = page
 
 
 def build_cache_dir() -> Path:
     """Return where builds keep computed states and figures between runs."""
-    from kdsite.assets import cache_root
-
     return cache_root() / "build"
 
 
@@ -109,7 +111,7 @@ def _prerender(pages: list[Page], problems: list[Problem], cache: BuildCache) ->
         for widget in page.widgets:
             try:
                 widget.state = cache.get_or_compute("state", [widget.name, widget.config],
-                                                    lambda: compute_state(widget.name, widget.config, {}))
+                                                    lambda w=widget: compute_state(w.name, w.config, {}))
             except (ValueError, ArithmeticError) as error:
                 problems.append(Problem(f"widget {widget.name}: {error}", "check its parameters",
                                         widget.file, widget.line))
@@ -117,13 +119,13 @@ def _prerender(pages: list[Page], problems: list[Problem], cache: BuildCache) ->
 
 def _prerender_figures(pages: list[Page], problems: list[Problem], cache: BuildCache) -> dict[str, str]:
     """Draw every figure the pages place, once each; return their files by site path."""
-    drawn: dict[str, object] = {}
+    drawn: dict[str, RenderedFigure | None] = {}
     for page in pages:
-        for figure in page.env.get("figures", []):
+        for figure in page.figures:
             if figure.name not in drawn:
                 try:
                     fields = cache.get_or_compute("figure", figure.name,
-                                                  lambda: vars(render_figure(figure.name)))
+                                                  lambda name=figure.name: vars(render_figure(name)))
                     drawn[figure.name] = RenderedFigure(**fields)
                 except (ValueError, ArithmeticError) as error:
                     drawn[figure.name] = None
@@ -169,9 +171,11 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_
         copy_content_files(config.content_dir, staging)
         # sw.js is a template for the service worker written at the site root.
         shutil.copytree(STATIC_DIR, staging / "_kd" / "static",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER, FILE_BOOT_DIR))
         if with_widgets:
             _write_runtime(config, staging / "_kd" / "pyodide")
+            # What a page opened from disk loads instead of modules and fetches (never over http).
+            write_file_bundle(staging)
         # Last: the offline manifest lists every file written above.
         write_publish_files(staging, page_paths, config.site_url)
         (staging / MARKER).write_text("Made by kdsite build; replaced whole by the next build.\n")
@@ -183,9 +187,9 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_
 
 def _write_runtime(config: Config, dest: Path) -> None:
     """Put Pyodide, the verified wheels, our core wheel and the site lock into dest."""
-    from kdsite.assets import ensure_pyodide
-    from kdsite.runtime_bundle import write_runtime
-    from kdsite.wheel import build_core_wheel
+    from kdsite.pyodide.bundle import write_runtime
+    from kdsite.pyodide.fetch import ensure_pyodide
+    from kdsite.pyodide.wheel import build_core_wheel
 
     dist = ensure_pyodide(wheel_dir=config.pyodide_dir)
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent
+from kdsite.files import PACKAGE_DIR as PACKAGE
+from kdsite.files import atomic_write
+
 # What the cached values are computed with, besides our own code.
 LIBRARIES = ("numpy", "matplotlib")
 # Past this many entries the least recently used are deleted, down to half of it.
@@ -76,10 +78,7 @@ class BuildCache:
         """Write an entry atomically; a cache that cannot be written only costs time."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".tmp-",
-                                             delete=False) as f:
-                f.write(text)
-            os.replace(f.name, path)
+            atomic_write(path, text.encode("utf-8"))
         except OSError:
             pass
 

@@ -6,8 +6,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from kdsite.errors import BuildErrors, ConfigError, Problem
-from kdsite.source_text import read_source
+from kdsite.errors import ConfigError, Problem
+from kdsite.files import read_source
 
 CONFIG_FILE = "kdsite.toml"
 
@@ -68,7 +68,7 @@ def load_config(root: Path, output: Path | None = None, strict: bool = False) ->
             else:
                 setattr(config, key, Path(value) if key in _PATHS else value)
         if problems:
-            raise BuildErrors(problems)
+            raise ConfigError(problems)
     if output is not None:
         config.output_dir = Path(output)
     return config.resolve()

@@ -1,18 +1,17 @@
-"""Pages: read content/*.md, parse front matter and Markdown, collect widgets and problems."""
+"""Pages: read content/*.md, parse front matter and Markdown, collect what each page holds."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kdsite.content_files import is_generated
-from kdsite.directive import Widget
 from kdsite.errors import Problem
-from kdsite.markdown import make_markdown
-from kdsite.source_text import read_source
+from kdsite.files import display_path, read_source
+from kdsite.markdown.parser import make_markdown, parse
+from kdsite.markdown.yamlblock import load_block
+from kdsite.model import GLOSSARY, Page, PageRecord
 from kdsite.widgets.params import NUMBER, TEXT, ParamError, read_value
-from kdsite.yamlblock import display_path, load_block
 
 # Each key: how its YAML is read (see widgets.params), its type, and how to name and show it.
 FRONT_MATTER_KEYS = {"title": (TEXT, str, "text", "Temperature"),
@@ -20,39 +19,6 @@ FRONT_MATTER_KEYS = {"title": (TEXT, str, "text", "Temperature"),
                      "order": (NUMBER, int, "a whole number", "2")}
 # Characters that end or change a URL path (#, ?, %) or need quoting in an href.
 UNSAFE_IN_PATH = re.compile(r"[^\w.\-/~]")
-
-
-@dataclass
-class Page:
-    """One content file, parsed: where it goes, its metadata, tokens and widgets."""
-
-    source: Path
-    path: str  # output path relative to the site root, e.g. "glossary/term.html"
-    title: str
-    description: str = ""
-    order: int = 0
-    ordered: bool = False  # whether the front matter gave `order` (chapters need one)
-    tokens: list = field(default_factory=list, repr=False)
-    env: dict = field(default_factory=dict, repr=False)
-    widgets: list[Widget] = field(default_factory=list)
-
-    @property
-    def root(self) -> str:
-        """Return the relative prefix from this page back to the site root."""
-        return "../" * self.path.count("/")
-
-    @property
-    def is_chapter(self) -> bool:
-        """Return whether the page is a chapter: a top-level content/*.md file."""
-        return "/" not in self.path
-
-    @property
-    def is_glossary(self) -> bool:
-        """Return whether the page lives in content/glossary/."""
-        return self.path.startswith(GLOSSARY + "/")
-
-
-GLOSSARY = "glossary"
 
 
 def chapters(pages: list[Page]) -> list[Page]:
@@ -72,23 +38,24 @@ def gather_pages(content_dir: Path, problems: list[Problem], raw_html: bool = Fa
     sources = sorted(content_dir.rglob("*.md"))
     if not sources:
         problems.append(Problem("no Markdown pages found", "add content/index.md", content_dir))
-    return [_parse_page(md, source, content_dir, problems) for source in sources]
+    pages = [_parse_page(md, source, content_dir) for source in sources]
+    problems.extend(problem for page in pages for problem in page.problems)
+    return pages
 
 
-def _parse_page(md, source: Path, content_dir: Path, problems: list[Problem]) -> Page:
-    """Parse one page."""
-    shown = display_path(source)
-    text, problem = read_source(source, shown)
+def _parse_page(md, source: Path, content_dir: Path) -> Page:
+    """Parse one page; its problems are in its record."""
+    record = PageRecord(file=display_path(source))
+    text, problem = read_source(source, record.file)
     if problem is not None:
-        problems.append(problem)
-    env = {"file": shown, "problems": problems, "widgets": []}
-    tokens = md.parse(text, env)
-    meta = _front_matter(tokens, shown, problems)
+        record.problems.append(problem)
+    tokens = parse(md, text, record)
+    meta = _front_matter(tokens, record.file, record.problems)
     relative = source.relative_to(content_dir).with_suffix(".html").as_posix()
-    _check_page_path(relative, shown, problems)
+    _check_page_path(relative, record.file, record.problems)
     title = meta.get("title") or _first_heading(tokens) or source.stem.replace("-", " ").capitalize()
     return Page(source=source, path=relative, title=title, description=meta.get("description", ""),
-                order=meta.get("order", 0), ordered="order" in meta, tokens=tokens, env=env, widgets=env["widgets"])
+                order=meta.get("order", 0), ordered="order" in meta, tokens=tokens, record=record)
 
 
 def _check_page_path(site_path: str, shown: str, problems: list[Problem]) -> None:

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from kdsite.errors import Problem
+from kdsite.files import display_path
 from kdsite.urls import EMBED_DIR
-from kdsite.yamlblock import display_path
 
 # What the build itself writes at the site root; a content file there would be overwritten.
 GENERATED_FILES = frozenset({"404.html", "glossary.json", "sitemap.xml", "sw.js", ".nojekyll", ".kdsite-build"})

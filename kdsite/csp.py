@@ -15,11 +15,13 @@ from markupsafe import escape
 # Worker, which a <meta> policy does not reach, so it matters only if a host sends this policy
 # as a header too. data: images are allowed to scripts and CSS; Markdown never emits them
 # (kdsite/markdown.py refuses data: URLs). No frame-ancestors: a <meta> policy ignores it,
-# and other sites embedding the widgets is a feature.
+# and other sites embedding the widgets is a feature. blob: workers: a page opened from disk
+# (file://) can start its Python worker no other way (kdsite/static/file/boot.js); only the
+# site's own scripts can make such a blob, since script-src stays 'self'.
 DIRECTIVES = {
     "default-src": "'self'",
     "script-src": "'self' 'wasm-unsafe-eval'",
-    "worker-src": "'self'",
+    "worker-src": "'self' blob:",
     "style-src": "'self'",
     "img-src": "'self' data:",
     "connect-src": "'self'",

@@ -7,9 +7,10 @@ from difflib import get_close_matches
 
 import jinja2
 
-from kdsite.content import Page, glossary_entries
-from kdsite.embed_directive import iframe_snippet
+from kdsite.content import glossary_entries
 from kdsite.errors import Problem
+from kdsite.markdown.embed_fence import iframe_snippet
+from kdsite.model import Page
 from kdsite.render import render_widget, widget_stylesheets
 from kdsite.urls import canonical_url, embed_path
 
@@ -18,7 +19,7 @@ def check_embeds(pages: list[Page], problems: list[Problem]) -> None:
     """Add a located problem for every kd-embed block whose page, or widget on it, is not in this site."""
     by_name = {page.path.removesuffix(".html"): page for page in pages}
     for page in pages:
-        for embed in page.env.get("embeds", []):
+        for embed in page.embeds:
             target = by_name.get(embed.page)
             if target is None:
                 problems.append(Problem(f"kd-embed: no page {embed.page!r}", _page_fix(embed.page, list(by_name)),

@@ -1,4 +1,4 @@
-"""The one user-facing error type, and its few kinds."""
+"""Located problems, and the one user-facing error family that carries them."""
 
 from __future__ import annotations
 
@@ -23,19 +23,30 @@ class Problem:
 
 
 class KdsiteError(Exception):
-    """An error the user can act on; the CLI prints it without a traceback."""
+    """An error the user can act on, carrying every located problem; the CLI prints it without a traceback.
 
-    def __init__(self, message: str | Problem, fix: str = "", file=None, line=None):
-        self.problem = message if isinstance(message, Problem) else Problem(message, fix, file, line)
-        super().__init__(str(self.problem))
+    Made from one problem (a Problem, or its message, fix, file and line), it reads as that
+    problem; made from a list, as "N problems:" and one problem per line, sorted by place.
+    `problems` always holds at least one Problem, `problem` the first.
+    """
+
+    def __init__(self, message: str | Problem | list[Problem], fix: str = "", file=None, line=None):
+        if isinstance(message, list):
+            # Sorted by place, so an author fixes a file from top to bottom.
+            self.problems = sorted(message, key=lambda p: (str(p.file or ""), p.line or 0))
+            noun = "problem" if len(self.problems) == 1 else "problems"
+            text = f"{len(self.problems)} {noun}:\n" + "\n".join(f"  {p}" for p in self.problems)
+        else:
+            self.problems = [message if isinstance(message, Problem) else Problem(message, fix, file, line)]
+            text = str(self.problems[0])
+        if not self.problems:
+            raise ValueError("a KdsiteError needs at least one problem")
+        self.problem = self.problems[0]
+        super().__init__(text)
 
 
 class ConfigError(KdsiteError):
-    """The site configuration (kdsite.toml or command-line options) is wrong."""
-
-
-class ContentError(KdsiteError):
-    """A content file is wrong: front matter, Markdown or a widget block."""
+    """The site configuration (kdsite.toml, command-line options, the output folder) is wrong."""
 
 
 class AssetError(KdsiteError):
@@ -43,16 +54,10 @@ class AssetError(KdsiteError):
 
 
 class BuildErrors(KdsiteError):
-    """Several problems found in one build, reported together."""
+    """The problems found in the content by one build, reported together."""
 
     def __init__(self, problems: list[Problem]):
-        # Sorted by place, so an author fixes a file from top to bottom.
-        problems = sorted(problems, key=lambda p: (str(p.file or ""), p.line or 0))
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        text = f"{len(problems)} {noun}:\n" + "\n".join(f"  {p}" for p in problems)
-        Exception.__init__(self, text)
-        self.problem = problems[0]
+        super().__init__(list(problems))
 
 
 class StrictWarnings(BuildErrors):

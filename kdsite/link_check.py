@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from kdsite.content import Page
 from kdsite.content_files import content_files
 from kdsite.errors import Problem
-from kdsite.links import Ref
-from kdsite.page_ids import LAYOUT_IDS, heading_slug
+from kdsite.markdown.heading_ids import LAYOUT_IDS, heading_slug
+from kdsite.model import Page, Ref
 from kdsite.urls import embed_path
 
 # Files the build writes that a page may link to.
@@ -22,12 +21,12 @@ LINKABLE_OUTPUTS = frozenset({"404.html", "glossary.json"})
 def check_links(pages: list[Page], content_dir: Path, problems: list[Problem]) -> None:
     """Add a problem for each link to a missing page, file or #id, and each bad image."""
     files = content_files(content_dir)
-    ids = {page.path: set(page.env.get("ids", {})) | LAYOUT_IDS for page in pages}
+    ids = {page.path: set(page.ids) | LAYOUT_IDS for page in pages}
     targets = set(files) | {embed_path(p.path, w.id) for p in pages for w in p.widgets} | LINKABLE_OUTPUTS
     for page in pages:
-        for ref in page.env.get("links", []):
+        for ref in page.links:
             found = _image_problems(ref, page, files) if ref.image else _link_problems(ref, page, ids, targets)
-            problems.extend(Problem(message, fix, page.env["file"], ref.line) for message, fix in found)
+            problems.extend(Problem(message, fix, page.file, ref.line) for message, fix in found)
 
 
 def _link_problems(ref: Ref, page: Page, ids: dict[str, set], targets: set) -> Iterator[tuple[str, str]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from kdsite.csp import allow_own_inline_code
-from kdsite.render import STATIC_DIR
+from kdsite.files import STATIC_DIR
 from kdsite.urls import canonical_url
 
 NOT_FOUND_PAGE = "404.html"
@@ -42,7 +42,8 @@ def offline_manifest(site: Path) -> dict:
     files = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         relative = path.relative_to(site).as_posix()
-        if relative not in NOT_PRECACHED and relative != "_kd/static/sw.js":
+        # _kd/file/ serves only pages opened from disk, where no service worker runs.
+        if relative not in NOT_PRECACHED and relative != "_kd/static/sw.js" and not relative.startswith("_kd/file/"):
             files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
     return {"version": version, "files": files}

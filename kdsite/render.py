@@ -9,13 +9,13 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from kdsite.content import GLOSSARY, Page, chapters, glossary_entries
+from kdsite.content import chapters, glossary_entries
 from kdsite.csp import CONTENT_SECURITY_POLICY
-from kdsite.directive import Widget
+from kdsite.files import STATIC_DIR
+from kdsite.markdown.parser import render
+from kdsite.model import GLOSSARY, Page, Widget
 from kdsite.urls import canonical_url
 from kdsite.widgets import WIDGETS
-
-STATIC_DIR = Path(__file__).parent / "static"
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -46,13 +46,12 @@ def render_widget(env: jinja2.Environment, widget: Widget) -> str:
 def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict,
                 pages: list[Page] | None = None) -> str:
     """Return the full HTML of a page parsed by `md`; `pages` (default: just this one) feed the nav."""
-    page_env = dict(page.env, render_widget=lambda w: render_widget(env, w), root=page.root,
-                    site_url=site["url"])
-    body = md.renderer.render(page.tokens, md.options, page_env)
+    record = page.record.for_rendering(page.root, site["url"], lambda w: render_widget(env, w))
+    body = render(md, page.tokens, record)
     context = {"html": Markup(body), "title": page.title, "description": page.description,
                "widgets": page.widgets, "path": page.path, "stylesheets": widget_stylesheets(page),
                "canonical": canonical_url(site["url"], page.path) if site["url"] else "",
-               "embeds": bool(page.env.get("embeds"))}
+               "embeds": bool(page.embeds)}
     return env.get_template("page.html").render(page=context, site=site, root=page.root,
                                                 nav=site_nav(page, pages or [page]))
 

@@ -14,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-from kdsite.pins import SITE_CORE_FILES
+from kdsite.pyodide.pins import SITE_CORE_FILES
 
 # Served by the preview server only, never written into a site.
 DEV_PREFIX = "/__kdsite__/"

@@ -1,4 +1,4 @@
-"""Site paths and URLs shared by pages, embeds and the publishing files."""
+"""Site paths and URLs shared by pages, embeds, figures and the publishing files."""
 
 from urllib.parse import urljoin
 
@@ -13,3 +13,8 @@ def canonical_url(site_url: str, page_path: str) -> str:
 def embed_path(page_path: str, widget_id: str) -> str:
     """Return e.g. embed/glossary/knowledge-distillation/distill-steps.html."""
     return f"{EMBED_DIR}/{page_path.removesuffix('.html')}/{widget_id}.html"
+
+
+def figure_path(name: str) -> str:
+    """Return where figure `name` is written, relative to the site root."""
+    return f"_kd/figures/{name}.svg"

@@ -1,6 +1,6 @@
 """One file out of a pinned npm package, for the tests: fetched once with `npm pack`, cached.
 
-Like kdsite.assets does for Pyodide: the tarball must match its pinned sha256 before anything
+Like kdsite.pyodide.fetch does for Pyodide: the tarball must match its pinned sha256 before anything
 is taken from it, only the one member asked for is extracted (refusing unsafe members), and
 the cache folder appears in one rename, so an interrupted fetch leaves nothing half-made.
 """
@@ -14,8 +14,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kdsite.assets import cache_root, sha256_file, verified_npm_tarball
 from kdsite.errors import AssetError
+from kdsite.files import cache_root, sha256_file
+from kdsite.pyodide.fetch import verified_npm_tarball
 
 MANIFEST = "kdsite-cache.json"
 

@@ -67,8 +67,8 @@ def train_pair(width: int, settings: LabSettings) -> tuple[Metrics, Metrics, int
     for model, alpha in ((scratch, 0.0), (distilled, settings.alpha)):
         training = settings.training(alpha)
         last = evaluate(model, transfer, teacher, training, 0)
-        for last in train(model, transfer, training, teacher):
-            pass
+        for metrics in train(model, transfer, training, teacher):
+            last = metrics
         results.append(last)
     return results[0], results[1], parameter_count(scratch.sizes)
 

@@ -26,7 +26,7 @@ class Dataset:
     y_test: np.ndarray
     names: tuple[str, ...] = CLASS_NAMES
 
-    def transfer_set(self, per_class: int = TRANSFER_PER_CLASS) -> "Dataset":
+    def transfer_set(self, per_class: int = TRANSFER_PER_CLASS) -> Dataset:
         """Return the students' data: the first `per_class` training points of each class."""
         classes = range(len(self.names))
         idx = np.concatenate([np.flatnonzero(self.y_train == c)[:per_class] for c in classes])

@@ -24,7 +24,7 @@ class MLP:
         """Return the number of hidden layers."""
         return len(self.weights) - 1
 
-    def copy(self) -> "MLP":
+    def copy(self) -> MLP:
         """Return an independent copy."""
         return MLP([w.copy() for w in self.weights], [b.copy() for b in self.biases])
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 
+from kdsite.model import RenderedFigure
+
 SALT = "kdsite"  # fixes the ids matplotlib would otherwise derive from a random salt
 PT_TO_PX = 4 / 3
 
@@ -44,10 +46,8 @@ def plain_number(value: float, _position=None) -> str:
     return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
 
-def figure_to_svg(fig) -> "RenderedFigure":
+def figure_to_svg(fig) -> RenderedFigure:
     """Save a matplotlib figure as clean SVG text, close it, and return it with its pixel size."""
-    from kdsite.figures import RenderedFigure
-
     plt = matplotlib_setup()
     buffer = io.StringIO()
     try:

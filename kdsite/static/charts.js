@@ -1,32 +1,9 @@
-// Small SVG helpers for kdsite's widgets: nice axis steps, line paths, element creation.
+// Small SVG helpers for kdsite's widgets: line paths, tick marks, element creation. Every
+// number a reader sees on an axis comes from Python's state, with its text.
 // No styles are set here: everything is drawn with attributes and classes only (the site's
 // Content-Security-Policy forbids inline styles).
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-
-// Same list as `nice` in templates/widgets/training-lab.html, so a pre-rendered axis and a
-// redrawn one agree.
-export const NICE_STEPS = [
-  0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250,
-  500, 1000,
-];
-
-/** Return {step, count, max}: at most 4 equal steps from 0 that cover `top`. */
-export function niceScale(top) {
-  const value = Number.isFinite(top) && top > 0 ? top : 0;
-  let step = NICE_STEPS.find((s) => s >= value / 4);
-  if (step === undefined) {
-    const k = Math.pow(10, Math.floor(Math.log10(value / 4)));
-    step = [1, 2, 2.5, 5, 10].map((m) => m * k).find((s) => s >= value / 4);
-  }
-  const count = Math.max(1, Math.ceil(value / step - 1e-9));
-  return { step, count, max: step * count };
-}
-
-/** Return a tick label like Python's "%g" for the values niceScale produces. */
-export function tickText(value) {
-  return String(Number(value.toPrecision(6)));
-}
 
 /** Return a number rounded for an SVG attribute. */
 export function num(value) {
@@ -57,16 +34,18 @@ export function plotArea(chart) {
   return { x: read("x"), y: read("y"), width: read("width"), height: read("height") };
 }
 
-/** Redraw a chart's horizontal grid lines and y tick labels for a scale from niceScale. */
-export function drawYTicks(group, area, scale) {
+/** Redraw a chart's horizontal grid lines and y tick labels: `ticks` ([{text}], from Python)
+ * evenly spaced from the bottom of the plot area to its top. */
+export function drawYTicks(group, area, ticks) {
   const fragment = document.createDocumentFragment();
-  for (let i = 0; i <= scale.count; i++) {
-    const y = num(area.y + area.height - (area.height * i) / scale.count);
+  const steps = Math.max(1, ticks.length - 1);
+  ticks.forEach((tick, i) => {
+    const y = num(area.y + area.height - (area.height * i) / steps);
     fragment.append(
       svg("line", { class: "kd-chart__grid", x1: area.x, x2: area.x + area.width, y1: y, y2: y }),
       svg("text", { class: "kd-chart__tick", x: area.x - 4, y, "text-anchor": "end",
-                    "dominant-baseline": "middle" }, tickText(scale.step * i)),
+                    "dominant-baseline": "middle" }, tick.text),
     );
-  }
+  });
   group.replaceChildren(fragment);
 }

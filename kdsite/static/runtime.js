@@ -142,8 +142,9 @@ function mountWidgets(entries, isPythonReady) {
 }
 
 function start() {
-  // From disk there is no server for Pyodide's files: local-file.js explains that instead.
-  if (location.protocol === "file:") return;
+  // From disk this runs only from _kd/file/ (local-file.js loads it; import.meta.kdFile is set
+  // there), never as a module a browser might allow from file://, so it never starts twice.
+  if (location.protocol === "file:" && !import.meta.kdFile) return;
   const entries = Array.from(document.querySelectorAll("[data-kd-widget]"), openWidget);
   if (entries.length === 0) return;
 

@@ -18,6 +18,13 @@ const STABLE_MS = 60000;
 
 const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
 
+/** A new Python worker: worker.js as a module worker; from disk (file://), where those cannot
+ * start, the same worker.js from a Blob, made by _kd/file/boot.js (which sets self.kdFile). */
+function startWorker() {
+  const file = self.kdFile && self.kdFile.startWorker;
+  return file ? file() : new Worker(WORKER_URL, { type: "module" });
+}
+
 /**
  * Start the worker; return {post(request)} (protocol.js Request). Every Answer goes to
  * handlers.answer(msg), which says whether it answered a request still unanswered.
@@ -116,7 +123,7 @@ export function superviseWorker(handlers, limits) {
     const adopted = restarts === 0 && !worker ? adoptEarlyWorker() : null;
     let mine;
     try {
-      mine = adopted ? adopted.worker : new Worker(WORKER_URL, { type: "module" });
+      mine = adopted ? adopted.worker : startWorker();
     } catch (err) {
       // A frame sandboxed without allow-same-origin has an opaque origin, and the browser
       // refuses it a worker: say so instead of loading forever.

@@ -1,12 +1,14 @@
 """Widget specs by name: the parameters each `kd-widget` block accepts."""
 
 # One import and one SPECS line per widget, so adding a widget touches two lines.
-from kdsite.widgets import distillation_viz
-from kdsite.widgets import training_lab
-from kdsite.widgets import loss_explorer
-from kdsite.widgets import distill_steps
-from kdsite.widgets import temperature_explorer
-from kdsite.widgets import soft_labels
+from kdsite.widgets import (
+    distill_steps,
+    distillation_viz,
+    loss_explorer,
+    soft_labels,
+    temperature_explorer,
+    training_lab,
+)
 from kdsite.widgets.spec import Issue, WidgetSpec
 
 SPECS = (

@@ -26,7 +26,8 @@ def _check(config: dict) -> list[Issue]:
                             f"a list of {n} names"))
     low, high = config["temp_range"]
     if config["show_slider"] and not low <= config["temperature"] <= high:
-        issues.append(Issue("temperature", f"temperature {config['temperature']:g} lies outside temp_range [{low:g}, {high:g}]",
+        issues.append(Issue("temperature",
+                            f"temperature {config['temperature']:g} lies outside temp_range [{low:g}, {high:g}]",
                             "a temperature inside temp_range, or a wider temp_range"))
     return issues
 

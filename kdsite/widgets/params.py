@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kdsite.yamlblock import QUOTED, as_written, misread_number, read_as, scalars
+from kdsite.markdown.yamlblock import QUOTED, as_written, misread_number, read_as, scalars
 
 REQUIRED = object()
 

@@ -44,7 +44,7 @@ class WidgetSpec:
     def validate(self, raw: Any) -> tuple[dict, list[Issue]]:
         """Return the validated config (with defaults) and every issue found.
 
-        `raw` is a block's data: a yamlblock.Mapping, whose nodes give text parameters as
+        `raw` is a block's data: a kdsite.markdown.yamlblock.Mapping, whose nodes give text parameters as
         written, or a plain dict of values (taken as they are).
         """
         if raw is None:
@@ -53,7 +53,7 @@ class WidgetSpec:
             return {}, [Issue(None, "the block body is not a set of `name: value` lines",
                               "YAML parameters such as `temperature: 2`")]
         params = {p.name: p for p in self.all_params()}
-        # A block's data (yamlblock.Mapping) keeps each value's node by its key as written.
+        # A block's data (kdsite.markdown.yamlblock.Mapping) keeps each value's node by its key as written.
         nodes = getattr(raw, "nodes", {})
         issues = [
             Issue(str(key), f"unknown parameter {key!r}", "one of " + ", ".join(params))

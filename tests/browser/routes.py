@@ -3,7 +3,7 @@ runtime's time-limit test hooks) and the worker script, per load."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 WORKER = "**/_kd/static/worker.js"
 

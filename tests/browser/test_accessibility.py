@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from axe import ensure_axe, format_violations
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import html
 import re
 
 import pytest
-
 from csp_watch import violations, watch
+
 from kdsite.csp import CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.browser

@@ -69,7 +69,8 @@ def wait_ready(page) -> None:
 
 def wait_step(page, step: int, timeout: float = 15_000) -> None:
     page.wait_for_function(
-        "([sel, k]) => document.querySelector(sel + ' [data-kd-readout=step]').getAttribute('data-value') === String(k)",
+        "([sel, k]) => document.querySelector(sel + ' [data-kd-readout=step]').getAttribute('data-value')"
+        " === String(k)",
         arg=[ROOT, step], timeout=timeout)
 
 
@@ -151,8 +152,9 @@ def test_play_steps_to_the_end_then_pause_and_reset_work(page, site_url):
 
     # Play at the end starts again from 0; pause stops it where it is.
     play.click()
-    page.wait_for_function(f"() => Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) >= 3"
-                           f" && Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) < {STEPS}")
+    page.wait_for_function(
+        f"() => Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) >= 3"
+        f" && Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) < {STEPS}")
     page.click(f'{ROOT} [data-kd-action="pause"]')
     page.wait_for_timeout(400)
     k = step_shown(page)

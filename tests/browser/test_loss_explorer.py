@@ -30,7 +30,8 @@ def snapshot(page) -> dict:
             [el.getAttribute('data-kd-bar'), Number(el.dataset.index), el.getAttribute('data-value'),
              el.getAttribute('width'), el.getAttribute('x')]),
         texts: [...root.querySelectorAll('.kd-dv__row')].map(row =>
-            [row.querySelector('[data-kd-text=teacher]').textContent, row.querySelector('[data-kd-text=student]').textContent]),
+            [row.querySelector('[data-kd-text=teacher]').textContent, \
+row.querySelector('[data-kd-text=student]').textContent]),
         split: ['soft', 'hard'].map(k => root.querySelector(`[data-kd-split=${k}]`).getAttribute('width')),
         chart: Object.fromEntries([...root.querySelectorAll('[data-kd-chart]')].map(el =>
             [el.getAttribute('data-kd-chart'), Object.fromEntries([...el.attributes].map(a => [a.name, a.value]))])),

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from csp_watch import violations, watch
+
 from kdsite.build import build
 from kdsite.config import load_config
 

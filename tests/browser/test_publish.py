@@ -6,12 +6,13 @@ from __future__ import annotations
 import functools
 import html
 import re
+import shutil
 import threading
 from http.server import ThreadingHTTPServer
 
 import pytest
 
-from kdsite.embed_directive import PLACEHOLDER_URL
+from kdsite.markdown.embed_fence import PLACEHOLDER_URL
 from kdsite.serve import SiteHandler, make_server
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,14 @@ def test_offline_after_one_visit(browser, site_url):
     context.close()
 
 
-def test_opened_from_disk_every_page_is_readable_and_says_how_to_go_live(browser, built_site):
+def test_opened_from_disk_without_its_file_bundle_every_page_is_readable_and_says_how_to_go_live(
+        browser, built_site, tmp_path):
+    # With _kd/file/ the pages go live from disk (tests/browser/test_file_url.py); a copy that
+    # lost it must still read well and say what to do.
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("file"))
+    assert not (site / "_kd" / "file").exists() and (site / "_kd" / "static").is_dir()
+    built_site = site
     context = browser.new_context()
     page = context.new_page()
     page.goto((built_site / "index.html").as_uri())

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from routes import serve_worker, set_html_attributes
 
 from kdsite.core.states import compute_state
-from routes import serve_worker, set_html_attributes
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from axe import ensure_axe, format_violations
+
 from kdsite.build import build
 from kdsite.config import load_config
 from kdsite.core.states import compute_state

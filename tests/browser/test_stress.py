@@ -4,7 +4,6 @@ with extreme parameters, and 50 training runs in a row."""
 from __future__ import annotations
 
 import pytest
-
 from widget_site import SLIDERS, build_widget_site, expected_labels, wait_for_labels
 
 pytestmark = pytest.mark.browser
@@ -49,7 +48,8 @@ BURST = """async ({sliders, ms}) => {
     const min = Number(el.min), step = Number(el.step) || 1;
     return {min, step, n: Math.round((Number(el.max) - min) / step)};
   });
-  const set = (el, value, type = "input") => { el.value = String(value); el.dispatchEvent(new Event(type, {bubbles: true})); };
+  const set = (el, value, type = "input") => { el.value = String(value); \
+el.dispatchEvent(new Event(type, {bubbles: true})); };
   let frames = 0, running = true;
   const tick = () => { if (running) { frames++; requestAnimationFrame(tick); } };
   requestAnimationFrame(tick);
@@ -63,7 +63,8 @@ BURST = """async ({sliders, ms}) => {
     }
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  els.forEach((el, i) => { set(el, grid[i].min + grid[i].step * Math.round(grid[i].n / 3)); set(el, el.value, "change"); });
+  els.forEach((el, i) => { set(el, grid[i].min + grid[i].step * Math.round(grid[i].n / 3)); \
+set(el, el.value, "change"); });
   running = false;
   return {frames, events: sent + 1, before: posts};
 }"""
@@ -74,9 +75,11 @@ NOT_A_NUMBER = r"""() => {
   const found = [];
   for (const root of document.querySelectorAll("[data-kd-widget]")) {
     for (const el of [root, ...root.querySelectorAll("*")]) {
-      for (const attr of el.attributes) if (bad.test(attr.value)) found.push(`${root.id} ${el.tagName} ${attr.name}=${attr.value}`);
+      for (const attr of el.attributes) if (bad.test(attr.value)) """ \
+    r"""found.push(`${root.id} ${el.tagName} ${attr.name}=${attr.value}`);
     }
-    if (bad.test(root.textContent)) found.push(`${root.id} text: ${root.textContent.match(/.{0,40}(NaN|nan|Infinity).{0,40}/s)[0]}`);
+    if (bad.test(root.textContent)) """ \
+    r"""found.push(`${root.id} text: ${root.textContent.match(/.{0,40}(NaN|nan|Infinity).{0,40}/s)[0]}`);
   }
   return found;
 }"""

@@ -52,8 +52,9 @@ def cpython_run():
 
     text = (Path(__file__).parents[2] / "content" / "training.md").read_text()
     block = re.search(r"```kd-widget training-lab\n(.*?)```", text, re.S).group(1)
-    from kdsite.widgets import WIDGETS
     import yaml
+
+    from kdsite.widgets import WIDGETS
 
     config, issues = WIDGETS["training-lab"].validate(yaml.safe_load(block))
     assert not issues

@@ -101,7 +101,8 @@ def expected_labels(page) -> dict[str, str]:
     """Return, by widget id, the aria-label CPython computes for the controls shown now."""
     widgets = page.eval_on_selector_all(
         "[data-kd-widget]",
-        f"(roots) => roots.map((root) => [root.id, root.dataset.kdWidget, root.dataset.kdConfig, ({READ_CONTROLS})(root)])")
+        f"(roots) => roots.map((root) => [root.id, root.dataset.kdWidget, root.dataset.kdConfig, "
+        f"({READ_CONTROLS})(root)])")
     return {wid: compute_state(name, json.loads(config), controls)["aria_label"]
             for wid, name, config, controls in widgets}
 

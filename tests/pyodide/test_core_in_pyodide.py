@@ -130,7 +130,8 @@ zips = {path: f for path, f in sys.path_importer_cache.items() if isinstance(f, 
 before = {path: f._files for path, f in zips.items()}
 importlib.invalidate_caches()
 import fractions  # a stdlib module nothing had imported yet, from the zip
-json.dumps({"archives": sorted({f.archive for f in zips.values()}), "importers": len(zips), "kept": all(f._files is before[p] for p, f in zips.items()),
+json.dumps({"archives": sorted({f.archive for f in zips.values()}), "importers": len(zips), \
+"kept": all(f._files is before[p] for p, f in zips.items()),
             "fractions_from": fractions.__spec__.origin, "kdsite_from": sys.modules["kdsite"].__file__})
 """
 

@@ -16,15 +16,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fuzz_content import Project, projects
 from hypothesis import HealthCheck, event, example, given, settings
+from link_checker import broken_links
 
 from kdsite.build import MARKER, BuildReport, build
 from kdsite.buildcache import BuildCache
 from kdsite.config import load_config
 from kdsite.errors import KdsiteError
-
-from fuzz_content import Project, projects
-from link_checker import broken_links
 
 PROJECT = Path(__file__).resolve().parents[2]
 

@@ -6,17 +6,19 @@ from pathlib import Path
 import pytest
 
 from kdsite.cli import main
-from kdsite.markdown import make_markdown
+from kdsite.markdown.parser import make_markdown
+from kdsite.markdown.parser import parse as parse_page
+from kdsite.model import PageRecord
 
 PROJECT = Path(__file__).resolve().parents[2]
 WIDGET = "```kd-widget distillation-viz\nid: {id}\nteacher: [0.7, 0.3]\nstudent: [0.5, 0.5]\n```\n"
 
 
-def parse(text: str) -> tuple[list[str], dict]:
-    """Return the ids of the page's ## and ### headings, in order, and the parse's env."""
-    env = {"file": "page.md", "problems": [], "widgets": []}
-    tokens = make_markdown().parse(text, env)
-    return [t.attrGet("id") for t in tokens if t.type == "heading_open" and t.tag in ("h2", "h3")], env
+def parse(text: str) -> tuple[list[str], PageRecord]:
+    """Return the ids of the page's ## and ### headings, in order, and the parse's record."""
+    record = PageRecord(file="page.md")
+    tokens = parse_page(make_markdown(), text, record)
+    return [t.attrGet("id") for t in tokens if t.type == "heading_open" and t.tag in ("h2", "h3")], record
 
 
 @pytest.mark.parametrize("heading, id_", [
@@ -55,10 +57,10 @@ def test_repeated_ids_get_the_next_free_suffix(headings, ids):
 
 
 def test_a_suffix_skips_a_widget_id_and_a_widget_clash_is_still_an_error():
-    ids, env = parse("## Lab\n\n## Lab\n\n" + WIDGET.format(id="lab-2"))
-    assert ids == ["lab", "lab-3"] and env["problems"] == []
-    _, env = parse("## Kl demo\n\n" + WIDGET.format(id="kl-demo"))
-    assert [p.message for p in env["problems"]] == [
+    ids, record = parse("## Lab\n\n## Lab\n\n" + WIDGET.format(id="lab-2"))
+    assert ids == ["lab", "lab-3"] and record.problems == []
+    _, record = parse("## Kl demo\n\n" + WIDGET.format(id="kl-demo"))
+    assert [p.message for p in record.problems] == [
         "widget distillation-viz: id 'kl-demo' is also the id of the heading at line 1"]
 
 
@@ -67,11 +69,11 @@ HEADINGS = ["## 🔥", "## 🔥", "## $T^2$", "## Why $T^2$?", "## -", "## Main"
 
 
 def test_every_id_is_non_empty_unique_without_an_end_dash_and_stable():
-    ids, env = parse("\n\n".join(HEADINGS))
+    ids, record = parse("\n\n".join(HEADINGS))
     assert len(ids) == len(HEADINGS) and len(set(ids)) == len(ids)
     assert all(id_ and not id_.startswith("-") and not id_.endswith("-") and not re.search(r"\s", id_)
                for id_ in ids)
-    assert "main" not in ids and env["problems"] == []
+    assert "main" not in ids and record.problems == []
     assert parse("\n\n".join(HEADINGS))[0] == ids
 
 

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from npm_asset import NpmAsset, ensure_npm_asset
 
 # First run fetches the checker with npm; later runs use the cache.

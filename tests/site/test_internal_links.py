@@ -8,11 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from link_checker import ROOTED_PAGE, broken_links, parse, target
 
 from kdsite.build import build
 from kdsite.config import load_config
-
-from link_checker import ROOTED_PAGE, broken_links, parse, target
 
 PROJECT = Path(__file__).resolve().parents[2]
 SITE_URL = "https://example.org/kdsite-demo/"

@@ -5,16 +5,18 @@ import re
 import pytest
 from golden_warnings import expected_warnings, strict_warnings
 
-from kdsite.markdown import make_markdown
+from kdsite.markdown.parser import make_markdown, parse
+from kdsite.markdown.parser import render as render_tokens
+from kdsite.model import PageRecord
 
 DISPLAY = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
 INLINE = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
 
 
-def render(text: str) -> tuple[str, dict]:
-    """Return the HTML of `text` and the env its parse filled (problems, warnings)."""
-    env = {"file": "page.md", "problems": [], "widgets": []}
-    return make_markdown().render(text, env), env
+def render(text: str) -> tuple[str, PageRecord]:
+    """Return the HTML of `text` and the record its parse filled (problems, warnings)."""
+    md, record = make_markdown(), PageRecord(file="page.md")
+    return render_tokens(md, parse(md, text, record), record), record
 
 
 @pytest.mark.parametrize("text", [
@@ -28,13 +30,13 @@ def render(text: str) -> tuple[str, dict]:
     "| a |\n| --- |\n| The loss $$L = T^2$$ of the student. |",
 ])
 def test_display_math_inside_a_paragraph_is_display_math_with_no_dollar_left(text):
-    html, env = render(text)
+    html, record = render(text)
     assert html.count("<math") == 1 and DISPLAY in html
     assert "$" not in html
     assert "The loss" in html and "of the student." in html
     # Valid HTML: a paragraph never holds a <div>.
     assert all("<div" not in p for p in re.findall(r"<p>.*?</p>", html, re.S))
-    assert env["problems"] == [] and env.get("warnings", []) == []
+    assert record.problems == [] and record.warnings == []
 
 
 @pytest.mark.parametrize("text, shown", [
@@ -61,14 +63,14 @@ def test_text_that_is_not_math_stays_text(text, shown):
     ("At $T = 1$ nothing changes; at $T^2$ it does.", 2),
 ])
 def test_formulas_stay_formulas(text, formulas):
-    html, env = render(text)
+    html, record = render(text)
     assert html.count(INLINE) == formulas and "$" not in html
-    assert env.get("warnings", []) == []
+    assert record.warnings == []
 
 
 def test_a_bad_display_formula_inside_a_paragraph_is_an_error_at_its_line():
-    _, env = render("Fine.\nThe loss $$\\frac{1}$$ here.")
-    assert [str(p) for p in env["problems"]] == [
+    _, record = render("Fine.\nThe loss $$\\frac{1}$$ here.")
+    assert [str(p) for p in record.problems] == [
         "page.md:2: math $$\\frac{1}$$: a fraction is missing a part — "
         "give it every argument, e.g. \\frac{a}{b}, x^{2}, \\sqrt[3]{x}"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from kdsite.build import build
 from kdsite.config import load_config
-from kdsite.errors import BuildErrors
+from kdsite.errors import ConfigError
 
 PROJECT = Path(__file__).resolve().parents[2]
 PAGE = "---\ntitle: Start\ndescription: A page.\n---\n\nA <kbd>Ctrl</kbd> key.\n\n<aside>Note.</aside>\n"
@@ -35,10 +35,11 @@ def test_raw_html_true_passes_html_through(tmp_path):
 
 
 @pytest.mark.parametrize("settings, message", [
-    ('raw_html = "yes"\n', "setting 'raw_html' should be true or false, not 'yes' — write raw_html = true or raw_html = false"),
+    ('raw_html = "yes"\n',
+     "setting 'raw_html' should be true or false, not 'yes' — write raw_html = true or raw_html = false"),
     ("title = true\n", "setting 'title' should be a string, not True — write title = \"…\""),
 ])
 def test_a_setting_of_the_wrong_type_is_a_located_error(tmp_path, settings, message):
-    with pytest.raises(BuildErrors) as caught:
+    with pytest.raises(ConfigError) as caught:
         built_page(tmp_path, settings)
     assert str(caught.value.problems[0]).endswith(f"kdsite.toml: {message}")

@@ -39,7 +39,8 @@ def test_pages_get_the_live_reload_tag_and_the_build_id_changes(served):
 
 
 def test_the_live_reload_poller_never_leaves_a_failed_fetch_uncaught():
-    # The browser test (tests/browser/test_live_reload.py) shows it; here, its shape: every fetch is inside the try of the one polling function; nothing awaits at the top level.
+    # The browser test (tests/browser/test_live_reload.py) shows it; here, its shape: every fetch is inside the
+    # try of the one polling function; nothing awaits at the top level.
     assert LIVERELOAD_JS.count("fetch(") == 1 and "\nawait " not in LIVERELOAD_JS
     assert "catch" in LIVERELOAD_JS and "setInterval" not in LIVERELOAD_JS
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kdsite.assets import ensure_pyodide
-from kdsite.bytecode import BUILD_ONLY_SUFFIXES
 from kdsite.cli import main
-from kdsite.pins import PYODIDE_VERSION, SITE_CORE_FILES
+from kdsite.pyodide.bytecode import BUILD_ONLY_SUFFIXES
+from kdsite.pyodide.fetch import ensure_pyodide
+from kdsite.pyodide.pins import PYODIDE_VERSION, SITE_CORE_FILES
+from kdsite.pyodide.wheel import build_core_wheel
 from kdsite.serve import make_server
-from kdsite.wheel import build_core_wheel
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -125,7 +125,8 @@ class Block:
             raise ImportError('blocked ' + name)
 sys.meta_path.insert(0, Block())
 import kdsite, kdsite.core.states
-print(kdsite.core.states.compute_state('distillation-viz', {'teacher': [1, 1], 'student': [1, 3], 'temperature': 1.0}, {})['readouts']['kl']['text'])
+print(kdsite.core.states.compute_state('distillation-viz', {'teacher': [1, 1], 'student': [1, 3], 'temperature': 1.0}, \
+{})['readouts']['kl']['text'])
 """
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=PROJECT)
     assert done.returncode == 0, done.stderr

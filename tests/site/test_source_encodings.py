@@ -15,7 +15,7 @@ from kdsite.cli import main
 from kdsite.config import load_config
 from kdsite.content import gather_pages
 from kdsite.errors import BuildErrors, ConfigError
-from kdsite.source_text import read_source
+from kdsite.files import read_source
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "bad_content"

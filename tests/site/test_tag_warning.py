@@ -7,7 +7,8 @@ from golden_warnings import FIXTURES, expected_warnings, strict_warnings
 
 from kdsite.cli import main
 from kdsite.content import gather_pages
-from kdsite.markdown import make_markdown
+from kdsite.markdown.parser import make_markdown, parse, render
+from kdsite.model import PageRecord
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -31,18 +32,18 @@ def test_without_strict_the_page_builds_and_the_tag_stays_text(tmp_path, monkeyp
 
 
 def test_with_raw_html_on_nothing_is_warned():
-    env = {"file": "raw_tags.md", "problems": [], "widgets": []}
-    make_markdown(raw_html=True).parse((FIXTURES / "raw_tags.md").read_text(encoding="utf-8"), env)
-    assert env.get("warnings", []) == [] and env["problems"] == []
+    record = PageRecord(file="raw_tags.md")
+    parse(make_markdown(raw_html=True), (FIXTURES / "raw_tags.md").read_text(encoding="utf-8"), record)
+    assert record.warnings == [] and record.problems == []
 
 
 def test_no_page_of_the_explainer_warns_or_shows_a_tag_as_text():
     problems = []
     pages = gather_pages(PROJECT / "content", problems)
     assert problems == []
-    assert [str(w) for page in pages for w in page.env.get("warnings", [])] == []
+    assert [str(w) for page in pages for w in page.warnings] == []
     md = make_markdown()
     for page in pages:
-        env = dict(page.env, render_widget=lambda widget: "", root=page.root, site_url="")
-        prose = re.sub(r"<(code|pre)[ >].*?</\1>", "", md.renderer.render(page.tokens, md.options, env), flags=re.S)
+        record = page.record.for_rendering(page.root, "", lambda widget: "")
+        prose = re.sub(r"<(code|pre)[ >].*?</\1>", "", render(md, page.tokens, record), flags=re.S)
         assert not re.search(r"&lt;/?[A-Za-z]", prose), page.path

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kdsite.core.states import compute_state
-from kdsite.directive import Widget
+from kdsite.model import Widget
 from kdsite.render import config_json, make_environment, render_widget
 from kdsite.widgets import WIDGETS
 

@@ -138,7 +138,7 @@ def test_unknown_keys_are_named_and_located_as_written(tmp_path):
 def test_figure_text_is_shown_as_written(written, tmp_path):
     (page,), problems = gather(tmp_path, f"# Page\n\n```kd-figure roofline\nalt: {written}\ncaption: {written}\n```\n")
     assert problems == []
-    (figure,) = page.env["figures"]
+    (figure,) = page.figures
     assert (figure.alt, figure.caption) == (written, written)
 
 

@@ -14,16 +14,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from kdsite import assets
-from kdsite.assets import PyodideDist, ensure_pyodide, resolve_closure
 from kdsite.errors import AssetError
-from kdsite.pins import (
+from kdsite.pyodide import fetch as assets
+from kdsite.pyodide.bundle import write_runtime
+from kdsite.pyodide.fetch import PyodideDist, ensure_pyodide, resolve_closure
+from kdsite.pyodide.pins import (
     PYODIDE_CORE_FILES,
     PYODIDE_VERSION,
     SITE_CORE_FILES,
     WHEEL_MIRRORS,
 )
-from kdsite.runtime_bundle import write_runtime
 
 NUMPY = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 WHEEL_BYTES = {NUMPY: b"fake numpy wheel", "a-1.0-py3-none-any.whl": b"fake a",

@@ -81,7 +81,7 @@ def test_prune_keeps_the_most_recently_used(tmp_path, monkeypatch):
     monkeypatch.setattr(buildcache, "MAX_ENTRIES", 4)
     cache = BuildCache(tmp_path)
     for i in range(5):
-        cache.get_or_compute("state", i, lambda: i)
+        cache.get_or_compute("state", i, lambda i=i: i)
         entry = tmp_path / f"state-{cache.key('state', i)}.json"
         os.utime(entry, (1000 + i, 1000 + i))
     cache.prune()

@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 
-from kdsite import bytecode
-from kdsite.bytecode import precompile_zip, precompiled
+from kdsite.pyodide import bytecode
+from kdsite.pyodide.bytecode import precompile_zip, precompiled
 
 SOURCES = {
     "kdtoy/__init__.py": b"from kdtoy.maths import double\n",

@@ -1,6 +1,6 @@
 """Our precompiled archives against pyodide-build's `pyodide py-compile`, the official tool.
 
-kdsite compiles what it ships to the browser itself (kdsite/bytecode.py) only to get the same
+kdsite compiles what it ships to the browser itself (kdsite/pyodide/bytecode.py) only to get the same
 bytes from the same input; `pyodide py-compile` stamps times into its output. This checks that
 nothing else differs: the same modules become bytecode, each holds the same code objects, and
 every other file is kept byte for byte. What is allowed to differ: the .pyc header (theirs
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from kdsite import bytecode
-from kdsite.bytecode import BUILD_ONLY_SUFFIXES, precompiled
-from kdsite.wheel import build_core_wheel
+from kdsite.pyodide import bytecode
+from kdsite.pyodide.bytecode import BUILD_ONLY_SUFFIXES, precompiled
+from kdsite.pyodide.wheel import build_core_wheel
 
 pytestmark = pytest.mark.skipif(not bytecode.COMPATIBLE,
                                 reason="bytecode is only made under Pyodide's Python version")
@@ -81,7 +81,7 @@ def test_our_core_wheel(tmp_path):
 
 @pytest.fixture(scope="module")
 def dist():
-    from kdsite.assets import ensure_pyodide
+    from kdsite.pyodide.fetch import ensure_pyodide
     return ensure_pyodide()
 
 

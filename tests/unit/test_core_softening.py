@@ -76,7 +76,8 @@ def test_zeros_stay_zero_at_every_temperature():
 def test_kl_matches_scipy_and_handles_zeros():
     p, q = soften_probs(TEACHER, 2.0), soften_probs(STUDENT, 2.0)
     assert kl_divergence(p, q) == pytest.approx(scipy_entropy(p, q), rel=1e-12)
-    assert kl_divergence([0.5, 0.5, 0.0], [0.4, 0.4, 0.2]) == pytest.approx(scipy_entropy([0.5, 0.5, 0], [0.4, 0.4, 0.2]))
+    assert kl_divergence([0.5, 0.5, 0.0], [0.4, 0.4, 0.2]) == pytest.approx(
+        scipy_entropy([0.5, 0.5, 0], [0.4, 0.4, 0.2]))
     assert kl_divergence([0.5, 0.5], [1.0, 0.0]) == float("inf")
     assert kl_divergence(p, p) == 0.0
 

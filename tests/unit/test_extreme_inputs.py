@@ -22,7 +22,8 @@ from kdsite.widgets.distillation_viz import slider_step
 from kdsite.widgets.loss_explorer import SPEC as LOSS_SPEC
 from kdsite.widgets.soft_labels import TEMPERATURE as SOFT_T
 from kdsite.widgets.temperature_explorer import LOG_RANGE
-from kdsite.widgets.training_lab import STUDENT_LAYERS, TEACHER_LAYERS, TEMPERATURE as LAB_T
+from kdsite.widgets.training_lab import STUDENT_LAYERS, TEACHER_LAYERS
+from kdsite.widgets.training_lab import TEMPERATURE as LAB_T
 
 # "inf" is the documented data-value of ∞ (a KL where the student gives zero to a class the
 # teacher does not); anywhere else, and "nan" anywhere, it is a bug.

@@ -70,7 +70,7 @@ def test_gradient_readouts_are_finite_difference_gradients_of_the_soft_term():
     for temperature in (0.5, 1.0, 3.0, 12.0):
         state = compute_state("loss-explorer", cfg, {"temperature": temperature})
         numeric = approx_fprime(np.array(cfg["student_logits"], dtype=float),
-                                lambda z: soft_term_unweighted(z, cfg["teacher_logits"], temperature), 1e-7)
+                                lambda z, t=temperature: soft_term_unweighted(z, cfg["teacher_logits"], t), 1e-7)
         assert value(state, "grad-scaled") == pytest.approx(np.linalg.norm(numeric), rel=1e-4)
         assert value(state, "grad-unscaled") == pytest.approx(np.linalg.norm(numeric) / temperature ** 2, rel=1e-4)
     one_hot = np.eye(5)[cfg["label"]]

@@ -7,7 +7,9 @@ from urllib.parse import unquote
 import pytest
 from markdown_it.token import Token
 
-from kdsite.markdown import make_markdown, refused_scheme
+from kdsite.markdown.parser import make_markdown, parse, refused_scheme
+from kdsite.markdown.parser import render as render_tokens
+from kdsite.model import PageRecord
 
 # Each variant written the way an author (or an attacker) might, with the scheme it hides.
 VARIANTS = {
@@ -41,8 +43,8 @@ VARIANTS = {
 def render(text: str, raw_html: bool = False) -> tuple[str, list]:
     """Return the HTML of `text` and the problems its parse reported."""
     md = make_markdown(raw_html)
-    env = {"file": "page.md", "problems": [], "widgets": []}
-    return md.renderer.render(md.parse(text, env), md.options, env), env["problems"]
+    record = PageRecord(file="page.md")
+    return render_tokens(md, parse(md, text, record), record), record.problems
 
 
 def dangerous_urls(page: str) -> list[str]:

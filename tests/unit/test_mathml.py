@@ -4,8 +4,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kdsite.markdown import make_markdown
-from kdsite.mathml import MathError, to_mathml
+from kdsite.markdown.mathml import MathError, to_mathml
+from kdsite.markdown.parser import make_markdown, parse
+from kdsite.markdown.parser import render as render_tokens
+from kdsite.model import PageRecord
 
 M = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -13,9 +15,9 @@ M = "{http://www.w3.org/1998/Math/MathML}"
 def render(text: str) -> tuple[str, list]:
     """Render Markdown as a build does; return the HTML and the problems found."""
     md = make_markdown()
-    env = {"file": "page.md", "problems": [], "widgets": []}
-    html = md.renderer.render(md.parse(text, env), md.options, env)
-    return html, env["problems"]
+    record = PageRecord(file="page.md")
+    html = render_tokens(md, parse(md, text, record), record)
+    return html, record.problems
 
 
 def test_inline_and_display_math_become_mathml():

@@ -119,7 +119,8 @@ def test_json_entry_point_round_trips():
 
 
 @pytest.mark.parametrize(("raw", "messages"), [
-    ({"logits": [[2, 1], [1, 2, 0]]}, ["logits: row 1 has 3 logits but there are 2 rows; each row needs one logit per class"]),
+    ({"logits": [[2, 1], [1, 2, 0]]},
+     ["logits: row 1 has 3 logits but there are 2 rows; each row needs one logit per class"]),
     ({"logits": [[2, 1], 3]}, ["logits: row 1 (3) is not a list of numbers"]),
     ({"logits": [[2, ".nan"], [1, 2]]}, ["logits: row 0: '.nan' is not a number"]),
     ({"logits": [[2, float("nan")], [1, 2]]}, ["logits: row 0: nan is not a finite number"]),

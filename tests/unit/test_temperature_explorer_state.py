@@ -62,7 +62,8 @@ def test_matches_scipy_at_slider_positions(position):
 
 def test_temperature_control_and_config_default():
     c = config(**SEED, temperature=2.5)
-    assert compute_state("temperature-explorer", c, {}) == compute_state("temperature-explorer", c, {"temperature": 2.5})
+    assert compute_state("temperature-explorer", c, {}) == compute_state(
+        "temperature-explorer", c, {"temperature": 2.5})
     state = compute_state("temperature-explorer", c, {})
     assert state["readouts"]["temperature"]["text"] == "2.50"
     assert state["regime"]["key"] == "flatten"

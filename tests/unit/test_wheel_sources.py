@@ -22,10 +22,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from kdsite import assets
-from kdsite.assets import ensure_pyodide
 from kdsite.errors import AssetError
-from kdsite.pins import PYODIDE_RELEASE_URL, PYODIDE_VERSION, WHEEL_MIRRORS
+from kdsite.pyodide import fetch as assets
+from kdsite.pyodide.fetch import ensure_pyodide
+from kdsite.pyodide.pins import PYODIDE_RELEASE_URL, PYODIDE_VERSION, WHEEL_MIRRORS
 
 NUMPY = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 A = "a-1.0-py3-none-any.whl"

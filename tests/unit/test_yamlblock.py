@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kdsite.yamlblock import load_block
+from kdsite.markdown.yamlblock import load_block
 
 
 @pytest.mark.parametrize("text, value", [

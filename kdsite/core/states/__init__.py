@@ -1,14 +1,18 @@
-"""Every widget's state function, by widget name: called by the build and by the worker."""
+"""Every widget's state function, by widget name: called by the build and by the worker.
+
+One import and one STATE_FUNCTIONS line per widget (README.md, "Adding a widget";
+tests/unit/test_widget_registries.py checks that this table, the specs in kdsite.widgets,
+the templates and the scripts name the same widgets).
+"""
 
 import json
 
-# One import and one STATE_FUNCTIONS line per widget.
-from kdsite.core.states.distillation_viz import distillation_viz_state
-from kdsite.core.states.training_lab import train_json, training_lab_state
-from kdsite.core.states.loss_explorer import loss_explorer_state
 from kdsite.core.states.distill_steps import distill_steps_state
-from kdsite.core.states.temperature_explorer import temperature_explorer_state
+from kdsite.core.states.distillation_viz import distillation_viz_state
+from kdsite.core.states.loss_explorer import loss_explorer_state
 from kdsite.core.states.soft_labels import soft_labels_state
+from kdsite.core.states.temperature_explorer import temperature_explorer_state
+from kdsite.core.states.training_lab import train_json, training_lab_state
 
 STATE_FUNCTIONS = {
     "distillation-viz": distillation_viz_state,
@@ -34,7 +38,8 @@ def compute_state(widget: str, config: dict, controls: dict) -> dict:
 def compute_state_json(widget: str, config_json: str, controls_json: str) -> str:
     """Return `compute_state` as JSON text; the entry point of the worker's "state" message.
 
-    Counterpart: kdsite/static/worker.js, handler for {type: "state", widget, config, controls}.
+    Called by the page's Python worker; declared in kdsite/static/protocol.js PYTHON
+    (tests/unit/test_protocol_js.py checks the parameters).
     """
     state = compute_state(widget, json.loads(config_json), json.loads(controls_json))
     return json.dumps(state, allow_nan=False)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal
 
 from kdsite.core.display import data_value, percent, small_fixed
 from kdsite.core.lab import GRID, LabRun, LabSettings, decision_runs
 from kdsite.core.slider import Slider, control_value, make_slider
 
 CURVES = ("loss-hard", "loss-soft", "loss-total", "kl-distilled", "kl-scratch")
+# The two charts (templates/widgets/training-lab.html data-kd-chart) and the curves each draws.
+CHARTS = {"loss": ("loss-total", "loss-soft", "loss-hard"), "kl": ("kl-distilled", "kl-scratch")}
 TEMPERATURE = (1.0, 10.0)  # the T slider's range
+# Tick steps a chart's axes choose from; a top beyond 4 × 1000 takes 1, 2, 2.5 or 5 × 10**k.
+NICE_STEPS = (0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+TICKS = 4  # at most this many steps along an axis
 
 # Runs kept alive between "train" messages, by the page's run id (one per widget).
 _RUNS: dict[str, LabRun] = {}
@@ -34,6 +41,40 @@ def sliders(config: dict) -> dict[str, Slider]:
     """Return the scales of the T slider (over TEMPERATURE) and the α slider (over [0, 1])."""
     return {"temperature": make_slider(*TEMPERATURE, config["temperature"]),
             "alpha": make_slider(0.0, 1.0, config["alpha"])}
+
+
+def nice_step(top: float) -> float:
+    """Return the smallest nice step of which TICKS cover [0, top] (0.01 for top ≤ 0.04)."""
+    wanted = top / TICKS
+    for step in NICE_STEPS:
+        if step >= wanted:
+            return step
+    decade = 10.0 ** math.floor(math.log10(wanted))
+    return next(m * decade for m in (1, 2, 2.5, 5, 10) if m * decade >= wanted)
+
+
+def _tick_text(value: float) -> str:
+    """Return a tick label: six significant digits, trailing zeros dropped, never an exponent
+    (0.30000000000000004 → "0.3", 1e6 → "1000000")."""
+    return format(Decimal(f"{value:.6g}").normalize(), "f")
+
+
+def chart_axes(curves: dict[str, list[float]], epochs: int) -> dict[str, dict]:
+    """Return each chart's axes, by chart name (CHARTS): `y_max`, the top of the y axis (the
+    fewest nice steps, at least one, that reach every value its curves draw); `y_ticks`, one per
+    step from 0 to y_max; `x_ticks`, every nice step of epochs from 0 up to `epochs`. A tick is
+    {"value", "text"}. The page only places them (kdsite/static/widgets/training-lab.js)."""
+    x_step = int(nice_step(epochs))  # whole epochs: a step of 2.5 (10 epochs) ticks every 2
+    x_ticks = [{"value": e, "text": str(e)} for e in range(0, epochs + 1, x_step)]
+    axes = {}
+    for chart, keys in CHARTS.items():
+        top = max((v for key in keys for v in curves[key] if math.isfinite(v)), default=0.0)
+        step = nice_step(max(top, 0.0))
+        count = max(1, math.ceil(top / step - 1e-9))  # 1e-9: a top on a step is that step's tick
+        axes[chart] = {"y_max": step * count,
+                       "y_ticks": [{"value": step * i, "text": _tick_text(step * i)} for i in range(count + 1)],
+                       "x_ticks": x_ticks}
+    return axes
 
 
 def _readout(value: float, text: str) -> dict:
@@ -126,6 +167,7 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
         "kl-distilled": [m.kl for _, m in history],
         "kl-scratch": [m.kl for m, _ in history],
     }
+    curves = {key: [round(v, 6) for v in values] for key, values in curves.items()}
     return {
         "epoch": run.epoch,
         "epochs": s.epochs,
@@ -138,7 +180,8 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
             "point": _readout(point, str(point)),
         },
         "readouts": readouts,
-        "curves": {key: [round(v, 6) for v in values] for key, values in curves.items()},
+        "curves": curves,
+        "charts": chart_axes(curves, s.epochs),
         "grid": GRID,
         "regions": {
             "teacher": teacher_regions,
@@ -168,8 +211,8 @@ def training_lab_state(config: dict, controls: dict) -> dict:
 def train_json(run_id: str, config_json: str, controls_json: str, epochs: int, restart: bool) -> str:
     """Advance run `run_id` by `epochs` (restarting it first if asked) and return its state as JSON.
 
-    Counterpart: kdsite/static/worker.js, handler for {type: "train", run, config, controls,
-    epochs, restart}, which answers {type: "epoch", run, state}.
+    Called by the page's Python worker; declared in kdsite/static/protocol.js PYTHON
+    (tests/unit/test_protocol_js.py checks the parameters).
     """
     config, controls = json.loads(config_json), json.loads(controls_json)
     settings = lab_settings(config, controls)

@@ -7,7 +7,7 @@
 // up. A settings change (T, α, an architecture) restarts from epoch 0 (answers to requests
 // sent before it are dropped); slider input is coalesced to one restart per animation frame.
 
-import { drawYTicks, linePath, niceScale, num, plotArea, svg } from "../charts.js";
+import { drawYTicks, linePath, num, plotArea, svg } from "../charts.js";
 import { describe, fraction, oncePerFrame, place, setReadout, sliderControl } from "./common.js";
 
 const SUMMARY_DELAY_MS = 700; // the live summary waits for the reader to stop dragging
@@ -51,15 +51,14 @@ function makeRenderer(root) {
   const trueClass = root.querySelector("[data-kd-true]");
   const pointInput = root.querySelector('input[data-kd-control="point"]');
 
-  function renderCharts(curves) {
+  function renderCharts(curves, axesByChart) {
     for (const c of charts) {
-      let top = 0;
-      for (const line of c.lines) for (const v of curves[line.key] || []) if (v > top) top = v;
-      const scale = niceScale(top);
-      if (scale.max !== c.ymax) {
-        c.ymax = scale.max;
-        c.chart.dataset.ymax = String(scale.max);
-        drawYTicks(c.ticks, c.area, scale);
+      // The axis's top and ticks come from Python (state.charts), like every number shown.
+      const axes = axesByChart[c.chart.dataset.kdChart];
+      if (axes && axes.y_max !== c.ymax) {
+        c.ymax = axes.y_max;
+        c.chart.dataset.ymax = String(axes.y_max);
+        drawYTicks(c.ticks, c.area, axes.y_ticks);
       }
       const x = (i) => c.area.x + (c.area.width * i) / c.epochs;
       const y = (v) => c.area.y + c.area.height - (c.area.height * Math.min(v, c.ymax)) / c.ymax;
@@ -132,7 +131,7 @@ function makeRenderer(root) {
       if (entry) el.textContent = entry.value;
     }
     if (pointInput && document.activeElement !== pointInput) pointInput.value = state.controls.point.value;
-    renderCharts(state.curves);
+    renderCharts(state.curves, state.charts || {});
     renderMaps(state);
     renderPrediction(state.prediction);
     describe(root, state, { temperature: "T", alpha: "α" });
@@ -314,20 +313,10 @@ export function mount(root, api) {
     restartWith("settings");
     setButtons();
   });
-  for (const [name, input] of [["T", inputs.temperature], ["α", inputs.alpha]]) {
-    input.addEventListener("input", () => {
-      // Show the value at once; the state that follows confirms it. Both sliders are linear:
-      // every position is a number with exactly data-kd-decimals decimals (kdsite/core/slider.py).
-      const decimals = Number(input.dataset.kdDecimals);
-      if (input.dataset.kdScale === "linear" && Number.isInteger(decimals)) {
-        const text = Number(input.value).toFixed(decimals);
-        const readout = $(`[data-kd-readout="${input.dataset.kdControl}"]`);
-        if (readout) readout.textContent = text;
-        input.setAttribute("aria-valuetext", `${name} = ${text}`);
-      }
-      settingsChanged();
-    });
-  }
+  // The readouts and aria-valuetext of T and α change with the state that answers: Python
+  // words them (a positive α below 0.1 reads with two significant digits, 0.050).
+  inputs.temperature.addEventListener("input", settingsChanged);
+  inputs.alpha.addEventListener("input", settingsChanged);
   inputs.teacher.addEventListener("change", settingsChanged);
   inputs.student.addEventListener("change", settingsChanged);
 

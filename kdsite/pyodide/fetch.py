@@ -5,7 +5,6 @@ Build-side only: a built page never fetches anything from outside its own site.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,8 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import AssetError
-from .pins import (
+from kdsite.errors import AssetError
+from kdsite.files import cache_root, sha256_file
+from kdsite.pyodide.pins import (
     PYODIDE_CORE_FILES,
     PYODIDE_NPM_SHA256,
     PYODIDE_RELEASE_URL,
@@ -39,20 +39,6 @@ FIX = (f"set KDSITE_PYODIDE_DIR (or pyodide_dir in kdsite.toml) to an unpacked P
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def cache_root() -> Path:
-    """Return the kdsite cache folder, honouring KDSITE_CACHE_DIR and XDG_CACHE_HOME."""
-    if os.environ.get("KDSITE_CACHE_DIR"):
-        return Path(os.environ["KDSITE_CACHE_DIR"]).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "kdsite"
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file."""
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -115,9 +101,9 @@ def npm_pack(dest_dir: Path, spec: str = f"pyodide@{PYODIDE_VERSION}") -> Path:
         out = subprocess.run(cmd, cwd=dest_dir, check=True, stdout=subprocess.PIPE, text=True,
                              timeout=600).stdout
     except FileNotFoundError:
-        raise AssetError("npm was not found", f"install Node.js (npm fetches {spec})")
+        raise AssetError("npm was not found", f"install Node.js (npm fetches {spec})") from None
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-        raise AssetError(f"`{' '.join(cmd)}` failed: {e}", "check that npm can reach its registry")
+        raise AssetError(f"`{' '.join(cmd)}` failed: {e}", "check that npm can reach its registry") from e
     return dest_dir / out.strip().splitlines()[-1]
 
 
@@ -281,7 +267,7 @@ def extract_release(url: str, file_names, dest_dir: Path, log=_stderr) -> dict[s
         except SourceFailed:
             raise
         except Exception as e:  # a broken download, a stalled connection, not a tarball
-            raise SourceFailed(f"could not read it as a tarball ({type(e).__name__}: {e})")
+            raise SourceFailed(f"could not read it as a tarball ({type(e).__name__}: {e})") from e
     return found
 
 

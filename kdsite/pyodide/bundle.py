@@ -1,22 +1,20 @@
 """Put the Pyodide runtime, its wheels, kdsite's own wheel and a site lock into a built site.
 
 Every official file was checked against its pinned or locked sha256 when it was fetched
-(assets.py). The stdlib zip and every wheel, ours included, ship precompiled to bytecode (bytecode.py),
+(fetch.py). The stdlib zip and every wheel, ours included, ship precompiled to bytecode (bytecode.py),
 so the site lock names the sha256 of the precompiled wheel the browser will verify.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from .assets import PyodideDist, resolve_closure, sha256_file
-from .bytecode import precompiled
-from .errors import AssetError
-from .pins import PYODIDE_VERSION, SITE_CORE_FILES
+from kdsite.errors import AssetError
+from kdsite.files import atomic_write, sha256_file
+from kdsite.pyodide.bytecode import precompiled
+from kdsite.pyodide.fetch import PyodideDist, resolve_closure
+from kdsite.pyodide.pins import PYODIDE_VERSION, SITE_CORE_FILES
 
 LOCK = "pyodide-lock.json"
 STDLIB = "python_stdlib.zip"
@@ -41,7 +39,7 @@ def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
             continue
         if name not in dist.wheels:
             raise AssetError(f"{core_wheel.name} needs {name}, which ensure_pyodide() did not fetch",
-                             f"add {name!r} to RUNTIME_PACKAGES in kdsite/pins.py")
+                             f"add {name!r} to RUNTIME_PACKAGES in kdsite/pyodide/pins.py")
         wheel = precompiled(dist.wheels[name], pyc_cache)
         entry["sha256"] = sha256_file(wheel)
         copy_if_different(wheel, dest / entry["file_name"])
@@ -53,7 +51,7 @@ def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
             stale.unlink()
     text = json.dumps(lock, sort_keys=True)  # the official lock's own layout
     if not (dest / LOCK).is_file() or (dest / LOCK).read_text(encoding="utf-8") != text:
-        _atomic_write(dest / LOCK, text.encode())
+        atomic_write(dest / LOCK, text.encode())
     return lock
 
 
@@ -97,20 +95,5 @@ def copy_if_different(src: Path, dst: Path) -> None:
     if dst.is_file() and dst.stat().st_size == src.stat().st_size \
             and sha256_file(dst) == sha256_file(src):
         return
-    _atomic_write(dst, None, src)
+    atomic_write(dst, src)
 
-
-def _atomic_write(dst: Path, data: bytes | None, src: Path | None = None) -> None:
-    """Write data (or a copy of src) to dst through a temp file, so readers never see half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}-", dir=dst.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if src is None:
-                out.write(data)
-            else:
-                with open(src, "rb") as f:
-                    shutil.copyfileobj(f, out)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dst)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

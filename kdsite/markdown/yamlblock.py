@@ -153,10 +153,3 @@ def misread_number(node: yaml.ScalarNode) -> str | None:
         return f"YAML reads {text} as text, not a number, because of the leading zero: write {decimal}"
     return None
 
-
-def display_path(path: Path) -> Path:
-    """Return path relative to the working directory when it lies inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path

@@ -7,14 +7,15 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from kdsite.directive import widget_plugin
-from kdsite.embed_directive import embed_plugin
 from kdsite.errors import Problem
-from kdsite.figures.fence import figure_plugin
-from kdsite.links import links_plugin, token_line
-from kdsite.mathml import math_plugin
-from kdsite.page_ids import ids_plugin
-from kdsite.raw_tags import raw_tags_plugin
+from kdsite.markdown.embed_fence import embed_fence_plugin
+from kdsite.markdown.figure_fence import figure_fence_plugin
+from kdsite.markdown.heading_ids import ids_plugin
+from kdsite.markdown.links import links_plugin, token_line
+from kdsite.markdown.mathml import math_plugin
+from kdsite.markdown.raw_tags import raw_tags_plugin
+from kdsite.markdown.widget_fence import widget_fence_plugin
+from kdsite.model import RECORD, PageRecord, page_record
 
 # The one rule for every link and image source: never a scheme that runs code or carries
 # its own content. markdown-it's default lets data:image/… through; this rule does not.
@@ -43,9 +44,9 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(math_plugin)  # $…$ and $$…$$ → MathML at build time
     if not raw_html:
         md.use(raw_tags_plugin)  # HTML in prose shows as text: warn at each tag
-    md.use(widget_plugin)
-    md.use(figure_plugin)
-    md.use(embed_plugin)
+    md.use(widget_fence_plugin)
+    md.use(figure_fence_plugin)
+    md.use(embed_fence_plugin)
     md.core.ruler.push("kd_table_align", _align_classes)
     md.core.ruler.push("kd_refuse_schemes", _refuse_schemes)
     md.use(ids_plugin)  # heading ids; after the widgets whose ids it checks
@@ -55,9 +56,19 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     return md
 
 
+def parse(md: MarkdownIt, text: str, record: PageRecord) -> list:
+    """Return the tokens of `text`, recording what the extensions find in `record`."""
+    return md.parse(text, {RECORD: record})
+
+
+def render(md: MarkdownIt, tokens: list, record: PageRecord) -> str:
+    """Return the HTML of a page's tokens; `record` is the page's, with its render-time fields set."""
+    return md.renderer.render(tokens, md.options, {RECORD: record})
+
+
 def _refuse_schemes(state) -> None:
     """Unlink every link and image whose URL has a refused scheme, keeping its text; report each."""
-    problems = state.env.get("problems")
+    record = page_record(state.env)
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -65,8 +76,7 @@ def _refuse_schemes(state) -> None:
         for child in block.children:
             url = child.attrGet("href") or child.attrGet("src") or ""
             if child.type in ("link_open", "image") and refused_scheme(url):
-                if problems is not None:
-                    problems.append(_refused(url, child, block, state.env))
+                record.problems.append(_refused(url, child, block, record.file))
                 # A link keeps its text; an image becomes its description.
                 in_refused = in_refused or child.type == "link_open"
                 kept.extend(child.children or [])
@@ -77,16 +87,16 @@ def _refuse_schemes(state) -> None:
         block.children = kept
 
 
-def _refused(url: str, token, block, env) -> Problem:
+def _refused(url: str, token, block, file) -> Problem:
     """Return the problem for a refused URL, located at its line."""
     scheme, shown = refused_scheme(url), url if len(url) <= 50 else url[:49] + "…"
     if token.type == "image":
         return Problem(f"image source uses {scheme}:, which is never rendered ({shown!r})",
                        "save the image as a file under content/ and write ![description](file.png)",
-                       env.get("file"), token_line(block, token, env))
+                       file, token_line(block, token))
     return Problem(f"link uses {scheme}:, which is never rendered ({shown!r})",
                    "link to a page of the site (page.md) or to an https:// address",
-                   env.get("file"), token_line(block, token, env))
+                   file, token_line(block, token))
 
 
 def _render_guarded(renderer, tokens, idx, options, env) -> str:

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_blocks import block_names
 from markdown_it.common.html_re import close_tag, comment, open_tag
 
-from kdsite.inline_warnings import inline_warnings_plugin, warn_at
+from kdsite.markdown.inline_warnings import inline_warnings_plugin, warn_at
 
 # A tag or comment as CommonMark reads raw HTML, or a comment that is never closed.
 _TAG = re.compile(f"(?:{open_tag}|{close_tag}|{comment}|<!--)")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from markdown_it import MarkdownIt
 
-
-@dataclass(frozen=True)
-class Ref:
-    """One link or image on a page, as written and as rendered."""
-
-    written: str  # the URL in the Markdown (normalised by markdown-it)
-    url: str  # the URL rendered: a link to x.md becomes x.html
-    line: int
-    image: bool = False
-    alt: str = ""  # an image's description
+from kdsite.model import Ref, page_record
 
 
 def links_plugin(md: MarkdownIt) -> None:
-    """Register the core rule that rewrites page links and records env["links"]."""
+    """Register the core rule that rewrites page links and records them in the page's record."""
     md.core.ruler.push("kd_links", _record_links)
 
 
@@ -32,9 +22,9 @@ def page_url(url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.removesuffix(".md") + ".html"))
 
 
-def token_line(block, token, env: dict) -> int:
+def token_line(block, token) -> int:
     """Return the source line of `token`, a child of the inline token `block`."""
-    line = env.get("line_offset", 0) + (block.map[0] if block.map else 0) + 1
+    line = (block.map[0] if block.map else 0) + 1
     for child in block.children or []:
         if child is token:
             break
@@ -44,7 +34,7 @@ def token_line(block, token, env: dict) -> int:
 
 def _record_links(state) -> None:
     """Rewrite every link to a page's .md file to its .html, and record every link and image."""
-    refs = state.env.setdefault("links", [])
+    refs = page_record(state.env).links
     for block in state.tokens:
         if block.type != "inline":
             continue
@@ -52,7 +42,7 @@ def _record_links(state) -> None:
             if child.type == "link_open":
                 written = str(child.attrGet("href") or "")
                 child.attrSet("href", page_url(written))
-                refs.append(Ref(written, page_url(written), token_line(block, child, state.env)))
+                refs.append(Ref(written, page_url(written), token_line(block, child)))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
-                refs.append(Ref(src, src, token_line(block, child, state.env), image=True, alt=child.content))
+                refs.append(Ref(src, src, token_line(block, child), image=True, alt=child.content))

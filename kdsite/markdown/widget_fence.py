@@ -2,49 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from kdsite.errors import Problem
+from kdsite.markdown.fences import fences, token_type
+from kdsite.markdown.yamlblock import load_block
+from kdsite.model import Widget, page_record
 from kdsite.widgets import WIDGETS
-from kdsite.yamlblock import load_block
 
 DIRECTIVE = "kd-widget"
 
 
-@dataclass
-class Widget:
-    """One widget placed on a page: validated config, location, and later its first state."""
-
-    name: str
-    id: str
-    config: dict
-    file: Path
-    line: int
-    state: dict | None = field(default=None, repr=False)
-
-
-def widget_plugin(md: MarkdownIt) -> None:
+def widget_fence_plugin(md: MarkdownIt) -> None:
     """Register the kd-widget fence: a core rule that validates, a render rule that draws."""
     md.core.ruler.push("kd_widget", _collect_widgets)
-    md.add_render_rule("kd_widget", _render_widget)
+    md.add_render_rule(token_type(DIRECTIVE), _render_widget)
 
 
 def _collect_widgets(state) -> None:
-    """Turn kd-widget fences into kd_widget tokens, recording widgets and problems in env."""
-    env = state.env
-    for token in state.tokens:
-        if token.type != "fence" or token.info.split()[:1] != [DIRECTIVE]:
-            continue
-        token.type = "kd_widget"
-        fence_line = env.get("line_offset", 0) + token.map[0] + 1
-        widget = _parse(token.info.split()[1:], token.content, env["file"], fence_line, env["problems"])
+    """Validate each kd-widget fence, recording its widget (or its problems) in the page's record."""
+    record = page_record(state.env)
+    for token, words, fence_line in fences(state, DIRECTIVE):
+        widget = _parse(words, token.content, record.file, fence_line, record.problems)
         if widget is not None:
-            count = sum(w.name == widget.name for w in env["widgets"]) + 1
+            count = sum(w.name == widget.name for w in record.widgets) + 1
             widget.id = widget.config.get("id") or f"{widget.name}-{count}"
-            env["widgets"].append(widget)
+            record.widgets.append(widget)
         token.meta["widget"] = widget
 
 
@@ -67,7 +52,8 @@ def _parse(words: list[str], body: str, file: Path, fence_line: int, problems: l
         return None
     config, issues = spec.validate(block.data)
     for issue in issues:
-        problem(f"widget {name}: {issue.message}", f"allowed: {issue.allowed}", block.lines.get(issue.param, fence_line))
+        problem(f"widget {name}: {issue.message}", f"allowed: {issue.allowed}",
+                block.lines.get(issue.param, fence_line))
     if issues:
         return None
     return Widget(name=name, id="", config=config, file=file, line=fence_line)
@@ -76,4 +62,4 @@ def _parse(words: list[str], body: str, file: Path, fence_line: int, problems: l
 def _render_widget(renderer, tokens, idx, options, env) -> str:
     """Render a kd_widget token through the page's widget renderer (set by the build)."""
     widget = tokens[idx].meta.get("widget")
-    return env["render_widget"](widget) if widget is not None else ""
+    return page_record(env).render_widget(widget) if widget is not None else ""

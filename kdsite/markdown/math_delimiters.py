@@ -20,7 +20,7 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath.index import dollarmath_plugin, math_block_dollar, math_inline_dollar
 
-from kdsite.inline_warnings import inline_warnings_plugin, warn_at
+from kdsite.markdown.inline_warnings import inline_warnings_plugin, warn_at
 
 # The blocks a $$ line may interrupt, as for a ``` fence.
 _INTERRUPTS = ["paragraph", "reference", "blockquote", "list"]

@@ -15,7 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from kdsite.errors import Problem
-from kdsite.math_delimiters import delimiters_plugin
+from kdsite.markdown.math_delimiters import delimiters_plugin
+from kdsite.model import PageRecord, page_record
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 # How many children a MathML element needs: latex2mathml leaves them short without complaint.
@@ -130,20 +131,17 @@ def render_math(content: str, options: dict) -> str:
 
 def math_plugin(md: MarkdownIt) -> None:
     """Enable $…$ and $$…$$ math, rendered to MathML, with problems located at parse time."""
-    # Which dollars delimit math is kdsite.math_delimiters' rule: "$5 and $10" stays text.
+    # Which dollars delimit math is kdsite.markdown.math_delimiters' rule: "$5 and $10" stays text.
     delimiters_plugin(md, render_math)
     md.core.ruler.push("kd_math_check", _check_math)
 
 
 def _check_math(state) -> None:
     """Convert every formula once, adding a Problem with its file line for each bad one."""
-    env = state.env
-    if "problems" not in env:
-        return  # parsed outside a build (e.g. a test of the renderer): nothing to report to
-    offset = env.get("line_offset", 0)
+    record = page_record(state.env)
     for token in state.tokens:
         if token.type == "math_block" and token.map:
-            _check(token.content, True, env, offset + token.map[0] + 1)
+            _check(token.content, True, record, token.map[0] + 1)
         elif token.type == "inline" and token.children and token.map:
             cursor = 0
             for child in token.children:
@@ -153,16 +151,16 @@ def _check_math(state) -> None:
                 found = token.content.find(source, cursor)
                 if found >= 0:
                     cursor = found + len(source)
-                line = offset + token.map[0] + 1 + token.content.count("\n", 0, max(found, 0))
-                _check(child.content, child.type == "math_inline_double", env, line)
+                line = token.map[0] + 1 + token.content.count("\n", 0, max(found, 0))
+                _check(child.content, child.type == "math_inline_double", record, line)
 
 
-def _check(latex: str, display: bool, env: dict, line: int) -> None:
-    """Add a Problem to env for one bad formula."""
+def _check(latex: str, display: bool, record: PageRecord, line: int) -> None:
+    """Add a Problem to the page's record for one bad formula."""
     try:
         to_mathml(latex, display)
     except MathError as error:
         shown = latex.strip()
         shown = shown if len(shown) <= 40 else shown[:37] + "…"
         dollars = "$$" if display else "$"
-        env["problems"].append(Problem(f"math {dollars}{shown}{dollars}: {error}", error.fix, env["file"], line))
+        record.problems.append(Problem(f"math {dollars}{shown}{dollars}: {error}", error.fix, record.file, line))

@@ -13,6 +13,7 @@ import unicodedata
 from markdown_it import MarkdownIt
 
 from kdsite.errors import Problem
+from kdsite.model import page_record
 
 # Ids templates/page.html gives its own elements (the skip link targets #main).
 LAYOUT_IDS = frozenset({"main", "kd-toc", "kd-toc-title"})
@@ -24,7 +25,7 @@ _FORMULA_WORDS = re.compile(r"[^\W_]+")
 
 
 def ids_plugin(md: MarkdownIt) -> None:
-    """Register the core rule that gives headings their ids and records env["ids"] (id → line)."""
+    """Register the core rule that gives headings their ids and records every id with its line."""
     md.core.ruler.push("kd_ids", _collect_ids)
 
 
@@ -91,22 +92,21 @@ def assign_heading_ids(tokens, widget_ids: set[str]) -> None:
 
 def _collect_ids(state) -> None:
     """Give headings their ids, then record every heading and widget id with its line; report an id used twice."""
-    env = state.env
-    offset = env.get("line_offset", 0)
-    assign_heading_ids(state.tokens, {w.id for w in env.get("widgets", [])})
+    record = page_record(state.env)
+    assign_heading_ids(state.tokens, {w.id for w in record.widgets})
     headings = [t for t in state.tokens if t.type == "heading_open" and t.attrGet("id")]
-    owners = [(str(t.attrGet("id")), offset + t.map[0] + 1, None) for t in headings]
-    owners += [(w.id, w.line, w) for w in env.get("widgets", [])]
+    owners = [(str(t.attrGet("id")), t.map[0] + 1, None) for t in headings]
+    owners += [(w.id, w.line, w) for w in record.widgets]
     ids: dict[str, tuple[int, object]] = {}
     for id_, line, widget in sorted(owners, key=lambda owner: owner[1]):
         if id_ in LAYOUT_IDS:
-            _report(env, Problem(f"widget {widget.name}: id {id_!r} is taken by the page layout",
-                                 "choose another `id:`", env.get("file"), line))
+            record.problems.append(Problem(f"widget {widget.name}: id {id_!r} is taken by the page layout",
+                                           "choose another `id:`", record.file, line))
         elif id_ in ids:
-            _report(env, _duplicate(id_, ids[id_], (line, widget), env.get("file")))
+            record.problems.append(_duplicate(id_, ids[id_], (line, widget), record.file))
         else:
             ids[id_] = (line, widget)
-    env["ids"] = {id_: line for id_, (line, _) in ids.items()}
+    record.ids = {id_: line for id_, (line, _) in ids.items()}
 
 
 def _duplicate(id_: str, first: tuple, second: tuple, file) -> Problem:
@@ -130,8 +130,3 @@ def _duplicate(id_: str, first: tuple, second: tuple, file) -> Problem:
         fix = "give this widget an `id:` of its own"
     return Problem(message, fix, file, line)
 
-
-def _report(env: dict, problem: Problem) -> None:
-    """Add `problem` to the page's problems, if the parse collects them."""
-    if "problems" in env:
-        env["problems"].append(problem)

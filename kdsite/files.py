@@ -1,12 +1,24 @@
-"""Reading the files authors write (pages, kdsite.toml): any byte-order mark, any line ending."""
+"""File helpers shared by the build: kdsite's folders, the cache's, and reading, hashing and writing files.
+
+Reading the files authors write (pages, kdsite.toml) accepts any byte-order mark and any
+line ending; writing a file kdsite keeps is atomic.
+"""
 
 from __future__ import annotations
 
 import codecs
+import hashlib
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from kdsite.errors import Problem
+
+# kdsite's own package folder, and its ES modules and CSS, copied into every site.
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
 
 # Each mark and the codec of what follows it; longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
@@ -50,3 +62,42 @@ def read_source(path: Path, shown: Path | str) -> tuple[str, Problem | None]:
 def _count_lines(text: str) -> int:
     """Return the 1-based line on which `text` ends, counting CRLF, CR and LF as one break each."""
     return len(_LINE_BREAK.findall(text)) + 1
+
+
+def display_path(path: Path) -> Path:
+    """Return path relative to the working directory when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def cache_root() -> Path:
+    """Return the kdsite cache folder, honouring KDSITE_CACHE_DIR and XDG_CACHE_HOME."""
+    if os.environ.get("KDSITE_CACHE_DIR"):
+        return Path(os.environ["KDSITE_CACHE_DIR"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "kdsite"
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def atomic_write(dst: Path, content: bytes | Path) -> None:
+    """Write `content` (bytes, or a copy of the file at that path) to dst, mode 0644, through a
+    temp file beside it renamed into place: readers never see half a file. Raises OSError."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}-", dir=dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if isinstance(content, Path):
+                with open(content, "rb") as f:
+                    shutil.copyfileobj(f, out)
+            else:
+                out.write(content)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

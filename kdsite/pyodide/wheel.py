@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 import kdsite
+from kdsite.files import PACKAGE_DIR
 
-PACKAGE_DIR = Path(kdsite.__file__).parent
 # A fixed timestamp makes the same sources give the same wheel, so its sha256 (and the
 # browser's cached copy) changes only when the code does.
 EPOCH = (1980, 1, 1, 0, 0, 0)

@@ -8,34 +8,30 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from kdsite.errors import Problem
-from kdsite.figures import FIGURES, FigureRef
+from kdsite.figures import FIGURES
+from kdsite.markdown.fences import fences, token_type
+from kdsite.markdown.yamlblock import load_block
+from kdsite.model import FigureRef, page_record
 from kdsite.widgets.params import TEXT, ParamError, read_value
-from kdsite.yamlblock import load_block
 
 DIRECTIVE = "kd-figure"
 KEYS = {"alt": "what the figure shows, for a reader who cannot see it",
         "caption": "an optional visible caption (plain text)"}
 
 
-def figure_plugin(md: MarkdownIt) -> None:
+def figure_fence_plugin(md: MarkdownIt) -> None:
     """Register the kd-figure fence: a core rule that validates, a render rule that draws."""
     md.core.ruler.push("kd_figure", _collect_figures)
-    md.add_render_rule("kd_figure", _render_figure)
+    md.add_render_rule(token_type(DIRECTIVE), _render_figure)
 
 
 def _collect_figures(state) -> None:
-    """Turn kd-figure fences into kd_figure tokens, recording figures and problems in env."""
-    env = state.env
-    for token in state.tokens:
-        if token.type != "fence" or token.info.split()[:1] != [DIRECTIVE]:
-            continue
-        token.type = "kd_figure"
-        fence_line = env.get("line_offset", 0) + token.map[0] + 1
-        figure = None
-        if "problems" in env:
-            figure = _parse(token.info.split()[1:], token.content, env["file"], fence_line, env["problems"])
+    """Validate each kd-figure fence, recording its figure (or its problems) in the page's record."""
+    record = page_record(state.env)
+    for token, words, fence_line in fences(state, DIRECTIVE):
+        figure = _parse(words, token.content, record.file, fence_line, record.problems)
         if figure is not None:
-            env.setdefault("figures", []).append(figure)
+            record.figures.append(figure)
         token.meta["figure"] = figure
 
 
@@ -95,7 +91,7 @@ def _render_figure(renderer, tokens, idx, options, env) -> str:
     size = ""
     if figure.rendered is not None:
         size = f' width="{figure.rendered.width}" height="{figure.rendered.height}"'
-    root = env.get("root", "")
+    root = page_record(env).root
     caption = f"\n<figcaption>{escapeHtml(figure.caption)}</figcaption>" if figure.caption else ""
     return (f'<figure class="kd-figure" data-kd-figure="{escapeHtml(figure.name)}">\n'
             f'<img src="{escapeHtml(root + figure.path)}" alt="{escapeHtml(figure.alt)}"{size} decoding="async">'

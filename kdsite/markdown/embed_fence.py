@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from kdsite.errors import Problem
-from kdsite.urls import canonical_url, embed_path
+from kdsite.markdown.fences import fences, token_type
+from kdsite.markdown.yamlblock import load_block
+from kdsite.model import Embed, page_record
+from kdsite.urls import canonical_url
 from kdsite.widgets.params import NUMBER, TEXT, ParamError, integer_between, read_value
-from kdsite.yamlblock import load_block
+
+DIRECTIVE = "kd-embed"
 
 # A Web Worker must be same-origin with its page: without allow-same-origin the frame's
 # origin is opaque and the browser refuses the worker, so both tokens are needed.
@@ -23,25 +24,6 @@ HEIGHT = integer_between(1, 10000)
 HEIGHT_ALLOWED = "a whole number of pixels from 1 to 10000"
 
 
-@dataclass
-class Embed:
-    """A ```kd-embed``` block: which page's widget to show live in an iframe."""
-
-    page: str
-    widget: str
-    height: int
-    file: Path
-    line: int
-    # Where `page:` and `widget:` are written, for errors about them.
-    page_line: int = 0
-    widget_line: int = 0
-
-    @property
-    def path(self) -> str:
-        """Return the embed page's path from the site root."""
-        return embed_path(f"{self.page}.html", self.widget)
-
-
 def iframe_snippet(url: str, title: str, height: int = 480, *, live: bool = False) -> str:
     """Return the HTML a host page pastes to embed one widget (live: the frame on this site's own page)."""
     # On this site's own page the frame is same-origin: a sandbox allowing scripts and same-origin
@@ -51,21 +33,17 @@ def iframe_snippet(url: str, title: str, height: int = 480, *, live: bool = Fals
             f'height="{height}" loading="lazy"{extra[1]}></iframe>')
 
 
-def embed_plugin(md: MarkdownIt) -> None:
+def embed_fence_plugin(md: MarkdownIt) -> None:
     """Register the kd-embed fence: an iframe of one of this site's widgets, plus its snippet."""
-    md.core.ruler.push("kd_embed", _collect)
-    md.add_render_rule("kd_embed", _render)
+    md.core.ruler.push("kd_embed", _collect_embeds)
+    md.add_render_rule(token_type(DIRECTIVE), _render_embed)
 
 
-def _collect(state) -> None:
-    """Turn kd-embed fences into kd_embed tokens, recording them in env["embeds"]."""
-    env = state.env
-    for token in state.tokens:
-        if token.type != "fence" or token.info.split()[:1] != ["kd-embed"]:
-            continue
-        token.type = "kd_embed"
-        line = env.get("line_offset", 0) + token.map[0] + 1
-        block = load_block(token.content, env["file"], line + 1, "kd-embed: the parameters", env["problems"])
+def _collect_embeds(state) -> None:
+    """Validate each kd-embed fence, recording its embed (or its problems) in the page's record."""
+    record = page_record(state.env)
+    for token, _words, line in fences(state, DIRECTIVE):
+        block = load_block(token.content, record.file, line + 1, "kd-embed: the parameters", record.problems)
         data = block.data if block else None
         nodes = getattr(data, "nodes", {})
         if isinstance(data, dict):
@@ -78,32 +56,33 @@ def _collect(state) -> None:
         if not isinstance(data, dict) or not isinstance(data.get("page"), str) \
                 or not isinstance(data.get("widget"), str):
             if block is not None:
-                env["problems"].append(Problem("kd-embed needs `page:` and `widget:`",
+                record.problems.append(Problem("kd-embed needs `page:` and `widget:`",
                                                "write e.g. page: index and widget: distillation-viz-1",
-                                               env["file"], line))
+                                               record.file, line))
             token.meta["embed"] = None
             continue
         try:
             height = HEIGHT(read_value(NUMBER, data.get("height", 480), nodes.get("height"), HEIGHT_ALLOWED))
         except ParamError as error:
-            env["problems"].append(Problem(f"kd-embed: height: {error}", f"allowed: {error.allowed}",
-                                           env["file"], block.lines.get("height", line)))
+            record.problems.append(Problem(f"kd-embed: height: {error}", f"allowed: {error.allowed}",
+                                           record.file, block.lines.get("height", line)))
             token.meta["embed"] = None
             continue
-        embed = Embed(data["page"], data["widget"], height, env["file"], line,
+        embed = Embed(data["page"], data["widget"], height, record.file, line,
                       block.lines.get("page", line), block.lines.get("widget", line))
-        env.setdefault("embeds", []).append(embed)
+        record.embeds.append(embed)
         token.meta["embed"] = embed
 
 
-def _render(renderer, tokens, idx, options, env) -> str:
+def _render_embed(renderer, tokens, idx, options, env) -> str:
     """Render the live iframe and the snippet to copy."""
     embed = tokens[idx].meta.get("embed")
     if embed is None:
         return ""
+    record = page_record(env)
     title = f"kdsite widget {embed.widget}"
-    site = env.get("site_url") or PLACEHOLDER_URL
-    live = iframe_snippet(env["root"] + embed.path, title, embed.height, live=True)
+    site = record.site_url or PLACEHOLDER_URL
+    live = iframe_snippet(record.root + embed.path, title, embed.height, live=True)
     # A classic script: a module from another host would need that host's CORS headers.
     snippet = (iframe_snippet(canonical_url(site, embed.path), title, embed.height) + "\n"
                f'<script src="{escape(canonical_url(site, "_kd/static/embed.js"))}" defer></script>')

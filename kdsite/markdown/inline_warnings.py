@@ -2,8 +2,8 @@
 
 An inline rule sees only an offset into the text of one paragraph, heading or table cell;
 `warn_at` notes it, and the core rule `inline_warnings_plugin` registers turns every note
-into a `Problem` with the file's line in env["warnings"] (which the build prints, and
-`--strict` fails on).
+into a `Problem` with the file's line in the page record's warnings (which the build
+prints, and `--strict` fails on).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from kdsite.errors import Problem
+from kdsite.model import page_record
 
-_NOTES = "kd_inline_notes"
 _RULE = "kd_inline_warnings"
 
 
@@ -24,17 +24,15 @@ def inline_warnings_plugin(md: MarkdownIt) -> None:
 
 def warn_at(state, pos: int, message: str, fix: str) -> None:
     """Note a warning about offset `pos` of the inline text `state` parses (a StateInline)."""
-    state.env.setdefault(_NOTES, []).append((state.src, pos, message, fix))
+    page_record(state.env).inline_notes.append((state.src, pos, message, fix))
 
 
 def _locate(state) -> None:
-    """Turn the notes into located warnings in env["warnings"], once each, in source order."""
-    env = state.env
-    notes = env.pop(_NOTES, [])
+    """Turn the notes into located warnings in the page's record, once each, in source order."""
+    record = page_record(state.env)
+    notes, record.inline_notes = record.inline_notes, []
     if not notes:
         return
-    warnings = env.setdefault("warnings", [])
-    offset = env.get("line_offset", 0)
     seen = set()
     for token in state.tokens:
         if token.type != "inline" or not token.map:
@@ -44,7 +42,7 @@ def _locate(state) -> None:
         for src, pos, message, fix in notes:
             if src is not token.content:
                 continue
-            line = offset + token.map[0] + 1 + src.count("\n", 0, pos)
+            line = token.map[0] + 1 + src.count("\n", 0, pos)
             if (line, message) not in seen:  # the same thing twice on a line is one warning
                 seen.add((line, message))
-                warnings.append(Problem(message, fix, env.get("file"), line))
+                record.warnings.append(Problem(message, fix, record.file, line))

@@ -19,8 +19,8 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
-import io
 import importlib.util
+import io
 import marshal
 import os
 import shutil
@@ -29,8 +29,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from kdsite.assets import sha256_file
-from kdsite.pins import PYODIDE_PYTHON
+from kdsite.files import sha256_file
+from kdsite.pyodide.pins import PYODIDE_PYTHON
 
 # Bytecode is only valid for the interpreter minor version that wrote it.
 COMPATIBLE = sys.version_info[:2] == tuple(int(p) for p in PYODIDE_PYTHON.split(".")[:2])
