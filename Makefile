@@ -2,7 +2,8 @@
 # make test   — the same set-up plus Chromium, Firefox ESR, WebKitGTK and a Java (for the HTML checker),
 #               then `ruff check` and every test
 # make serve  — build, then preview on http://127.0.0.1:8000/
-# make bench  — measure load, slider, training and build speed (bench/results.json)
+# make bench  — load speed on local and mobile links beside naive and PyScript peers, slider, training,
+#               builds (bench/results.json)
 PYTHON := $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin

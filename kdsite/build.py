@@ -17,13 +17,15 @@ from kdsite.content_files import check_content_files, copy_content_files
 from kdsite.core.states import compute_state
 from kdsite.embeds import check_embeds, glossary_json, render_embed_pages
 from kdsite.errors import BuildErrors, ConfigError, Problem, StrictWarnings
-from kdsite.figures import render_figure
+from kdsite.figures import is_inline, render_figure
 from kdsite.files import STATIC_DIR, cache_root
 from kdsite.link_check import check_links
 from kdsite.markdown.parser import make_markdown
 from kdsite.model import Page, RenderedFigure
+from kdsite.offline_zip import write_offline_zip
 from kdsite.publish import SERVICE_WORKER, write_publish_files
 from kdsite.pyodide.file_bundle import FILE_BOOT_DIR, write_file_bundle
+from kdsite.pyodide.precompress import precompress_runtime
 from kdsite.render import make_environment, render_page
 from kdsite.urls import figure_path
 
@@ -132,7 +134,9 @@ def _prerender_figures(pages: list[Page], problems: list[Problem], cache: BuildC
                     problems.append(Problem(f"figure {figure.name}: {error}", "check the figure's code",
                                             figure.file, figure.line))
             figure.rendered = drawn[figure.name]
-    return {figure_path(name): rendered.svg for name, rendered in drawn.items() if rendered is not None}
+    # An inline figure lives in its pages' markup: a file of it would only be cached, never shown.
+    return {figure_path(name): rendered.svg for name, rendered in drawn.items()
+            if rendered is not None and not is_inline(name)}
 
 
 def check_output_dir(config: Config) -> None:
@@ -176,9 +180,15 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_
             _write_runtime(config, staging / "_kd" / "pyodide")
             # What a page opened from disk loads instead of modules and fetches (never over http).
             write_file_bundle(staging)
+            # Hosts leave wheels and zips as they are, and some compress nothing: the worker fetches
+            # `<file>.gz` and inflates it itself. The originals stay for tools that read the site
+            # (the bench's PyScript peer runs on the site's own Pyodide); no reader fetches them.
+            precompress_runtime(staging / "_kd" / "pyodide", keep_originals=True)
         # Last: the offline manifest lists every file written above.
         write_publish_files(staging, page_paths, config.site_url)
         (staging / MARKER).write_text("Made by kdsite build; replaced whole by the next build.\n")
+        # After everything else: the download holds every file above, and its size is on the pages.
+        write_offline_zip(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,8 +14,12 @@ from kdsite.urls import canonical_url
 NOT_FOUND_PAGE = "404.html"
 OFFLINE_MANIFEST = "_kd/offline.json"
 SERVICE_WORKER = "sw.js"
-# Not precached: the worker script itself (the browser fetches it fresh) and build markers.
-NOT_PRECACHED = {SERVICE_WORKER, OFFLINE_MANIFEST, ".kdsite-build", ".nojekyll", NOT_FOUND_PAGE, "sitemap.xml"}
+# The whole site as one download (kdsite/offline_zip.py): a reader fetches it on purpose, never
+# the service worker, which would otherwise download it again on every visit.
+OFFLINE_ZIP = "kdsite-offline.zip"
+# Not precached: the worker script itself (the browser fetches it fresh), build markers, the download.
+NOT_PRECACHED = {SERVICE_WORKER, OFFLINE_MANIFEST, ".kdsite-build", ".nojekyll", NOT_FOUND_PAGE, "sitemap.xml",
+                 OFFLINE_ZIP}
 
 
 def write_publish_files(site: Path, page_paths: list[str], site_url: str) -> None:
@@ -29,12 +33,17 @@ def write_publish_files(site: Path, page_paths: list[str], site_url: str) -> Non
         not_found.write_text(allow_own_inline_code(not_found.read_text(encoding="utf-8")), encoding="utf-8")
     # GitHub Pages would otherwise run Jekyll, which drops folders starting with "_" (our _kd/).
     (site / ".nojekyll").write_text("")
+    write_offline_manifest(site)
+    if site_url:
+        (site / "sitemap.xml").write_text(sitemap(page_paths, site_url), encoding="utf-8")
+
+
+def write_offline_manifest(site: Path) -> None:
+    """(Re)write _kd/offline.json and the service worker (sw.js) for the files now in `site`."""
     manifest = offline_manifest(site)
     (site / OFFLINE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     worker = (STATIC_DIR / SERVICE_WORKER).read_text(encoding="utf-8")
     (site / SERVICE_WORKER).write_text(worker.replace("__KDSITE_VERSION__", manifest["version"]), encoding="utf-8")
-    if site_url:
-        (site / "sitemap.xml").write_text(sitemap(page_paths, site_url), encoding="utf-8")
 
 
 def offline_manifest(site: Path) -> dict:
@@ -43,7 +52,10 @@ def offline_manifest(site: Path) -> dict:
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         relative = path.relative_to(site).as_posix()
         # _kd/file/ serves only pages opened from disk, where no service worker runs.
-        if relative not in NOT_PRECACHED and relative != "_kd/static/sw.js" and not relative.startswith("_kd/file/"):
+        # The worker fetches a precompressed runtime file's .gz, never the original beside it.
+        precompressed = relative.startswith("_kd/pyodide/") and path.with_name(path.name + ".gz").is_file()
+        if relative not in NOT_PRECACHED and relative != "_kd/static/sw.js" and not relative.startswith("_kd/file/") \
+                and not precompressed:
             files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
     return {"version": version, "files": files}

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from kdsite.content import chapters, glossary_entries
 from kdsite.csp import CONTENT_SECURITY_POLICY
+from kdsite.figures import figure_scripts
 from kdsite.files import STATIC_DIR
 from kdsite.markdown.parser import render
 from kdsite.model import GLOSSARY, Page, Widget
@@ -51,7 +52,7 @@ def render_page(env: jinja2.Environment, md: MarkdownIt, page: Page, site: dict,
     context = {"html": Markup(body), "title": page.title, "description": page.description,
                "widgets": page.widgets, "path": page.path, "stylesheets": widget_stylesheets(page),
                "canonical": canonical_url(site["url"], page.path) if site["url"] else "",
-               "embeds": bool(page.embeds)}
+               "embeds": bool(page.embeds), "figure_scripts": figure_scripts(page)}
     return env.get_template("page.html").render(page=context, site=site, root=page.root,
                                                 nav=site_nav(page, pages or [page]))
 

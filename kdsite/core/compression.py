@@ -31,7 +31,11 @@ def init_student(hidden_layers: int, width: int, seed: int = 0, classes: int = 5
 
 @dataclass(frozen=True)
 class SizePoint:
-    """One student size: its parameter count and both students' final metrics (means over seeds)."""
+    """One student size: its parameter count and both students' final metrics (means over seeds).
+
+    `scratch_accuracies` and `distilled_accuracies` hold each seed's test accuracy (0–1), in
+    the sweep's seed order: the spread the means hide.
+    """
 
     width: int
     parameters: int
@@ -39,6 +43,8 @@ class SizePoint:
     distilled_accuracy: float
     scratch_agreement: float
     distilled_agreement: float
+    scratch_accuracies: tuple[float, ...] = ()
+    distilled_accuracies: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class SizeSweep:
     teacher_parameters: int
     teacher_accuracy: float
     points: tuple[SizePoint, ...]
+    teacher_accuracies: tuple[float, ...] = ()  # each seed's teacher, in seed order
 
 
 def train_pair(width: int, settings: LabSettings) -> tuple[Metrics, Metrics, int]:
@@ -92,6 +99,8 @@ def size_sweep(widths=WIDTHS, settings: LabSettings | None = None, seeds=(0, 1, 
             distilled_accuracy=_mean(r[1].test_accuracy for r in runs),
             scratch_agreement=_mean(r[0].agreement for r in runs),
             distilled_agreement=_mean(r[1].agreement for r in runs),
+            scratch_accuracies=tuple(float(r[0].test_accuracy) for r in runs),
+            distilled_accuracies=tuple(float(r[1].test_accuracy) for r in runs),
         ))
     teacher_accuracy = []
     for seed in seeds:
@@ -99,7 +108,8 @@ def size_sweep(widths=WIDTHS, settings: LabSettings | None = None, seeds=(0, 1, 
         teacher = trained_teacher(settings.teacher_layers, seed)
         teacher_accuracy.append(float(np.mean(logits(teacher, data.x_test).argmax(axis=1) == data.y_test)))
     teacher_params = parameter_count(trained_teacher(settings.teacher_layers, seeds[0]).sizes)
-    return SizeSweep(settings, seeds, teacher_params, _mean(teacher_accuracy), tuple(points))
+    return SizeSweep(settings, seeds, teacher_params, _mean(teacher_accuracy), tuple(points),
+                     tuple(teacher_accuracy))
 
 
 def _with_seed(settings: LabSettings, seed: int) -> LabSettings:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 
 from kdsite.errors import Problem
-from kdsite.figures import FIGURES
+from kdsite.figures import FIGURES, figure_html
 from kdsite.markdown.fences import fences, token_type
 from kdsite.markdown.yamlblock import load_block
 from kdsite.model import FigureRef, page_record
@@ -84,15 +83,8 @@ def _parse(words: list[str], body: str, file: Path, fence_line: int, problems: l
 
 
 def _render_figure(renderer, tokens, idx, options, env) -> str:
-    """Render a kd_figure token as <figure><img …><figcaption>…</figcaption></figure>."""
+    """Render a kd_figure token as <figure> with its <img> or inline <svg> (kdsite.figures.figure_html)."""
     figure: FigureRef | None = tokens[idx].meta.get("figure")
     if figure is None:
         return ""
-    size = ""
-    if figure.rendered is not None:
-        size = f' width="{figure.rendered.width}" height="{figure.rendered.height}"'
-    root = page_record(env).root
-    caption = f"\n<figcaption>{escapeHtml(figure.caption)}</figcaption>" if figure.caption else ""
-    return (f'<figure class="kd-figure" data-kd-figure="{escapeHtml(figure.name)}">\n'
-            f'<img src="{escapeHtml(root + figure.path)}" alt="{escapeHtml(figure.alt)}"{size} decoding="async">'
-            f"{caption}\n</figure>\n")
+    return figure_html(figure, page_record(env).root)

@@ -2,17 +2,20 @@
 
 Every official file was checked against its pinned or locked sha256 when it was fetched
 (fetch.py). The stdlib zip and every wheel, ours included, ship precompiled to bytecode (bytecode.py),
-so the site lock names the sha256 of the precompiled wheel the browser will verify.
+so the site lock names the sha256 of the precompiled wheel the browser will verify. The stdlib
+zip and numpy's wheel keep only the modules a page imports (closure.py, closure.json).
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from kdsite.errors import AssetError
 from kdsite.files import atomic_write, sha256_file
 from kdsite.pyodide.bytecode import precompiled
+from kdsite.pyodide.closure import CLOSURE_FILE, load_closure, modules_in
 from kdsite.pyodide.fetch import PyodideDist, resolve_closure
 from kdsite.pyodide.pins import PYODIDE_VERSION, SITE_CORE_FILES
 
@@ -20,12 +23,18 @@ LOCK = "pyodide-lock.json"
 STDLIB = "python_stdlib.zip"
 
 
-def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
-    """Fill dest with the runtime and a lock naming only what kdsite needs; return the lock."""
+def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path, trim: bool = True) -> dict:
+    """Fill dest with the runtime and a lock naming only what kdsite needs; return the lock.
+
+    With `trim` (always, but when recording the closure itself), the stdlib zip and each wheel
+    closure.json names keep only its recorded modules. Raises AssetError when closure.json
+    names a module the archive lacks (another Pyodide version: record it again).
+    """
     dest.mkdir(parents=True, exist_ok=True)
     pyc_cache = dist.root / "pyc"  # beside the verified files it is made from
+    closure = load_closure() if trim else {}
     wanted = {name: dist.core_file(name) for name in SITE_CORE_FILES if name != LOCK}
-    wanted[STDLIB] = precompiled(wanted[STDLIB], pyc_cache)
+    wanted[STDLIB] = precompiled(wanted[STDLIB], pyc_cache, _closure_of(STDLIB, wanted[STDLIB], closure))
     wanted[core_wheel.name] = precompiled(core_wheel, pyc_cache)
     for name, src in wanted.items():
         copy_if_different(src, dest / name)
@@ -40,7 +49,7 @@ def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
         if name not in dist.wheels:
             raise AssetError(f"{core_wheel.name} needs {name}, which ensure_pyodide() did not fetch",
                              f"add {name!r} to RUNTIME_PACKAGES in kdsite/pyodide/pins.py")
-        wheel = precompiled(dist.wheels[name], pyc_cache)
+        wheel = precompiled(dist.wheels[name], pyc_cache, _closure_of(name, dist.wheels[name], closure))
         entry["sha256"] = sha256_file(wheel)
         copy_if_different(wheel, dest / entry["file_name"])
         wanted[entry["file_name"]] = wheel
@@ -53,6 +62,19 @@ def write_runtime(dist: PyodideDist, dest: Path, core_wheel: Path) -> dict:
     if not (dest / LOCK).is_file() or (dest / LOCK).read_text(encoding="utf-8") != text:
         atomic_write(dest / LOCK, text.encode())
     return lock
+
+
+def _closure_of(archive: str, path: Path, closure: dict[str, frozenset[str]]) -> frozenset[str] | None:
+    """Return the modules `archive` keeps (None: all), checked to be in the file at `path`."""
+    modules = closure.get(archive)
+    if modules is None:
+        return None
+    with zipfile.ZipFile(path) as z:
+        missing = sorted(modules - modules_in(z.namelist()))
+    if missing:
+        raise AssetError(f"{CLOSURE_FILE.name} names modules {path.name} lacks: {', '.join(missing[:5])}",
+                         "record the closure again: python tests/pyodide/closure_record.py")
+    return modules
 
 
 def site_lock(official: dict, wheel: Path, base: Path) -> dict:

@@ -12,6 +12,9 @@ Wheels also lose the files only a compiler or a type checker reads (C headers an
 static libraries, Cython declarations, .pyi stubs): numpy's wheel had 128 of them among 338
 files, and Pyodide extracts every file of a wheel while the page waits. Their RECORD is
 rewritten to list what the wheel now holds.
+
+Given the modules a page imports (closure.py), an archive also loses every other module's
+code: a precompiled-and-trimmed copy is cached per source, Python and module set.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import zipfile
 from pathlib import Path
 
 from kdsite.files import sha256_file
+from kdsite.pyodide.closure import closure_digest, ships
 from kdsite.pyodide.pins import PYODIDE_PYTHON
 
 # Bytecode is only valid for the interpreter minor version that wrote it.
@@ -47,8 +51,13 @@ def pyc_bytes(source: bytes, name: str) -> bytes:
     return importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(source) + marshal.dumps(code)
 
 
-def precompile_zip(src: Path, dst: Path) -> None:
-    """Copy zip or wheel `src` to `dst`, each .py as its .pyc, keeping entry dates; trim wheels."""
+def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
+                   compile_py: bool = True) -> None:
+    """Copy zip or wheel `src` to `dst`, each .py as its .pyc, keeping entry dates; trim wheels.
+
+    With `modules`, only the entries closure.ships() keeps for them are copied; without
+    `compile_py`, .py files stay sources (a build under another Python than Pyodide's).
+    """
     wheel = src.suffix == ".whl"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         shipped: list[tuple[str, bytes]] = []
@@ -59,7 +68,11 @@ def precompile_zip(src: Path, dst: Path) -> None:
                 continue
             if wheel and info.filename.endswith(BUILD_ONLY_SUFFIXES):
                 continue
-            info, data = _compiled(info, zin.read(info))
+            if modules is not None and not ships(info.filename, modules):
+                continue
+            data = zin.read(info)
+            if compile_py:
+                info, data = _compiled(info, data)
             zout.writestr(info, data)
             shipped.append((info.filename, data))
         if record is not None:
@@ -92,12 +105,18 @@ def _record(entries: list[tuple[str, bytes]], record_name: str) -> bytes:
     return out.getvalue().encode()
 
 
-def precompiled(src: Path, cache: Path) -> Path:
-    """Return the precompiled copy of `src`, made once per source and Python; else `src` itself."""
-    if not COMPATIBLE or not zipfile.is_zipfile(src):
+def precompiled(src: Path, cache: Path, modules: frozenset[str] | None = None) -> Path:
+    """Return the precompiled copy of `src` (trimmed to `modules` when given), made once per
+    source, Python and module set; else `src` itself."""
+    if not zipfile.is_zipfile(src):
+        return src
+    if not COMPATIBLE and modules is None:
         return src  # correct, only slower to start: a build under another Python ships sources
     source = sha256_file(src)[:24]
-    folder = cache / f"{source}-{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}"
+    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}" if COMPATIBLE else "sources"
+    if modules is not None:
+        kind += f"-only-{closure_digest(modules)}"
+    folder = cache / f"{source}-{kind}"
     out, stamp = folder / src.name, folder / "sha256"
     # A cached copy is used only when it still has the hash written beside it when it was made.
     if out.is_file() and stamp.is_file() and sha256_file(out) == stamp.read_text(encoding="ascii"):
@@ -105,13 +124,21 @@ def precompiled(src: Path, cache: Path) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
     try:
-        precompile_zip(src, staging / src.name)
+        precompile_zip(src, staging / src.name, modules, compile_py=COMPATIBLE)
         (staging / "sha256").write_text(sha256_file(staging / src.name), encoding="ascii")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for older in cache.glob(f"{source}-*"):  # copies made by another Python or FORMAT
-        if older != folder:
+    for older in cache.glob(f"{source}-*"):  # copies made by another Python, FORMAT or closure
+        if older != folder and not _other_kind(older.name, modules):
             shutil.rmtree(older, ignore_errors=True)
     return out
+
+
+def _other_kind(folder: str, modules: frozenset[str] | None) -> bool:
+    """Whether a cached copy is a full one while `modules` is given, or the other
+    way round: both are in use (a site ships the trimmed one, the closure is recorded with the
+    full one), so neither replaces the other."""
+    return ("-only-" in folder) != (modules is not None)
+

@@ -4,7 +4,10 @@
 // slowed a page that started meanwhile by ~0.4 s (measured with make bench), so the worker is
 // registered only once this page's widgets have settled and the browser has been idle a while:
 // a reader who opens the next page at once gets it at full speed, offline comes a little later.
+// On a metered connection (Save-Data on, or a cellular or slow link) it is not registered at all
+// until the connection is unmetered, and the page says so.
 const indicator = document.querySelector("[data-kd-offline]");
+const READY_TEXT = indicator ? indicator.textContent : "";
 const root = new URL("../../", import.meta.url);
 const SETTLE_LIMIT_MS = 30000; // register anyway if a widget never settles
 const QUIET_MS = 5000; // then wait this long, and for an idle moment
@@ -28,9 +31,38 @@ function widgetsSettled() {
   });
 }
 
+/** True while the reader's data is precious: Save-Data is on, or the browser says the link is
+ * cellular or slow. Browsers that say nothing (most desktop ones) count as unmetered. */
+export function metered(connection = navigator.connection) {
+  if (!connection) return false;
+  return Boolean(connection.saveData) || connection.type === "cellular" ||
+    ["slow-2g", "2g", "3g"].includes(connection.effectiveType);
+}
+
+/** Resolve once the connection is not metered (at once if it is not now). */
+function unmetered() {
+  const connection = navigator.connection;
+  if (!metered(connection)) return Promise.resolve();
+  return new Promise((resolve) => {
+    connection.addEventListener("change", function check() {
+      if (metered(connection)) return;
+      connection.removeEventListener("change", check);
+      resolve();
+    });
+  });
+}
+
 if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  // Never on a metered link: the offline copy is the whole site (~10 MB). The page says so.
+  if (indicator && metered()) {
+    indicator.hidden = false;
+    indicator.dataset.kdOffline = "metered";
+    indicator.textContent = "Not saved for offline reading: your browser asks to save data, or the " +
+      "connection is metered. It will be once you are on an unmetered connection.";
+  }
   widgetsSettled()
     .then(() => new Promise((resolve) => setTimeout(resolve, QUIET_MS)))
+    .then(unmetered)
     .then(() => new Promise((resolve) =>
       "requestIdleCallback" in window ? requestIdleCallback(resolve, { timeout: QUIET_MS }) : resolve()))
     .then(() =>
@@ -42,6 +74,7 @@ if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
   navigator.serviceWorker.ready.then(() => {
     if (!indicator) return;
     indicator.hidden = false;
+    indicator.textContent = READY_TEXT;
     indicator.dataset.kdOffline = "ready";
   });
 }

@@ -18,14 +18,23 @@
 // Promise<state> (never coalesced: every request is answered in order; the widget keeps one
 // outstanding). mount() may return hooks {ready(), failed()}, called when the widget goes live
 // (again, after a restart) or fails.
+//
+// With Save-Data on (early.js' PYTHON_ON_FIRST_USE) the widgets stay "static", controls on, and
+// say that Python starts when the reader uses one; the first pointerdown, focus or key press in
+// any widget starts it (then every widget goes "loading" -> "ready" as above).
 
 import { createClient } from "./client.js";
+import { PYTHON_ON_FIRST_USE } from "./early.js";
 import { superviseWorker } from "./supervisor.js";
 
 const DEFAULT_BOOT_MS = 60000;
 const DEFAULT_REQUEST_MS = 30000;
 
 const STILL_VISIBLE = "The figure still shows its last computed values.";
+const FIRST_USE_TEXT = "Your browser asks to save data, so Python (a few MB) starts only when you use " +
+  "a widget: touch, click or focus one of its controls. Until then the figure shows the values " +
+  "computed when the site was built.";
+const FIRST_USES = ["pointerdown", "focusin", "keydown"];
 
 /** Return the time limit set on <html> as data-<name> (a test hook), else `fallback`. */
 function limitMs(name, fallback) {
@@ -141,12 +150,37 @@ function mountWidgets(entries, isPythonReady) {
   }
 }
 
+/** Save-Data: keep the pre-rendered widgets ("static") with their controls on, say why, and
+ * call `go` once, on the first pointerdown, focus or key press inside any widget. */
+function waitForFirstUse(roots, go) {
+  for (const root of roots) {
+    for (const control of root.querySelectorAll("[data-kd-control]")) control.disabled = false;
+    const status = root.querySelector("[data-kd-status]");
+    if (status) status.textContent = FIRST_USE_TEXT;
+    root.dataset.kdPython = "on-first-use";
+  }
+  const onUse = (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest("[data-kd-widget]")) return;
+    for (const type of FIRST_USES) document.removeEventListener(type, onUse, true);
+    go();
+  };
+  for (const type of FIRST_USES) document.addEventListener(type, onUse, true);
+}
+
 function start() {
   // From disk this runs only from _kd/file/ (local-file.js loads it; import.meta.kdFile is set
   // there), never as a module a browser might allow from file://, so it never starts twice.
   if (location.protocol === "file:" && !import.meta.kdFile) return;
-  const entries = Array.from(document.querySelectorAll("[data-kd-widget]"), openWidget);
-  if (entries.length === 0) return;
+  const roots = Array.from(document.querySelectorAll("[data-kd-widget]"));
+  if (roots.length === 0) return;
+  if (PYTHON_ON_FIRST_USE) waitForFirstUse(roots, () => goLive(roots));
+  else goLive(roots);
+}
+
+/** Open every widget ("loading"), start (or adopt) the Python worker and mount the widgets. */
+function goLive(roots) {
+  for (const root of roots) delete root.dataset.kdPython;
+  const entries = roots.map(openWidget);
 
   let pythonReady = false;
   // Requests are posted only once widgets are mounted, after the supervisor exists.

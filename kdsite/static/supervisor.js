@@ -7,7 +7,7 @@
 // not load, Python could not start (the worker's fatal "error"), or it did not start in time.
 
 import { HOW_TO_FIX } from "./advice.js";
-import { adoptEarlyWorker, WORKER_URL } from "./early.js";
+import { adoptEarlyWorker, WORKER_OPTIONS, WORKER_URL } from "./early.js";
 import { isAnswer, MSG } from "./protocol.js";
 
 const MAX_RESTARTS = 4;
@@ -22,7 +22,7 @@ const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
  * start, the same worker.js from a Blob, made by _kd/file/boot.js (which sets self.kdFile). */
 function startWorker() {
   const file = self.kdFile && self.kdFile.startWorker;
-  return file ? file() : new Worker(WORKER_URL, { type: "module" });
+  return file ? file(WORKER_OPTIONS.name) : new Worker(WORKER_URL, WORKER_OPTIONS);
 }
 
 /**

@@ -5,7 +5,9 @@
 // worker: answering them from the cache made every page start ~0.4 s slower, because
 // Chromium keeps compiled WebAssembly (and its HTTP cache) only for responses it fetched.
 // A new build changes VERSION, so the browser installs a new worker, which caches the new
-// files and then deletes every older kdsite cache.
+// files and then deletes every older kdsite cache. The build may ship Pyodide's big files only as
+// `.gz` (kdsite/pyodide/precompress.py); those are cached as they are, and the Python worker
+// decompresses them from this cache offline as it does from the network.
 // Counterpart: kdsite/static/offline.js registers this worker and shows the indicator.
 
 const VERSION = "__KDSITE_VERSION__";
@@ -34,6 +36,14 @@ async function precache() {
 }
 
 self.addEventListener("install", (event) => {
+  // offline.js registers this worker only on an unmetered link, but the browser also installs a
+  // new build's worker on its own: with Save-Data on, that install fails (so nothing is
+  // downloaded) and is tried again on a later visit.
+  const connection = self.navigator.connection;
+  if (connection && connection.saveData) {
+    event.waitUntil(Promise.reject(new Error("Save-Data is on: the offline copy waits")));
+    return;
+  }
   event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 

@@ -3,14 +3,32 @@
 // this file), loads numpy + kdsite from the site's own pyodide-lock.json with integrity
 // checks, then answers the page's requests by calling the Python functions protocol.js
 // lists. No request ever leaves the site. Messages, both ways: protocol.js.
+// Every download starts as this script starts: pyodide.mjs, pyodide.asm.js and, when the build
+// precompressed them (_kd/pyodide/boot-files.js), the gzipped wasm, stdlib and wheels, which
+// boot-fetch.js decompresses and checks when Pyodide asks for them.
 
 import { HOW_TO_FIX } from "./advice.js";
+import { installBootFetch } from "./boot-fetch.js";
 import * as protocol from "./protocol.js";
 import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
 const { MSG, PYTHON } = protocol;
+
+// The page saw an iPad or iPhone (early.js names the worker so): make Pyodide see one too,
+// before it loads, so it does not take the WebAssembly that iPadOS 18.3.1+ refuses.
+if (self.name === "kdsite-apple-touch" && !/iPad|iPhone|iPod/.test(navigator.platform)) {
+  Object.defineProperty(navigator, "platform", { value: "iPad", configurable: true });
+}
 const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
 const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_DIR).href;
+
+// Started at once, in parallel. Without boot-files.js (a site built without precompression, or
+// the file:// bundle, whose fetch() answers from bytes) Pyodide fetches the originals itself.
+const bootFiles = import("../pyodide/boot-files.js").then((module) => module.BOOT_FILES, () => null);
+const pyodideModule = import("../pyodide/pyodide.mjs");
+pyodideModule.catch(() => {}); // reported by boot()
+// Defines globalThis._createPyodideModule, so loadPyodide need not load it after pyodide.mjs.
+const pyodideAsm = import("../pyodide/pyodide.asm.js").catch(() => {}); // loadPyodide retries
 
 let computeStateJson = null; // PYTHON.functions.compute_state_json once ready
 let trainJson = null; // PYTHON.functions.train_json once ready
@@ -108,9 +126,12 @@ async function boot() {
   let pyodide;
   let lock;
   try {
+    const manifest = await bootFiles;
+    if (manifest) installBootFetch(self, PYODIDE_DIR, manifest, [LOCK_URL], fatal);
     const lockPromise = fetchLock();
     lockPromise.catch(() => {}); // reported below, after loadPyodide settles
-    const { loadPyodide } = await import("../pyodide/pyodide.mjs");
+    const { loadPyodide } = await pyodideModule;
+    await pyodideAsm;
     pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL });
     lock = await lockPromise;
   } catch (err) {

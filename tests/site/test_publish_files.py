@@ -48,7 +48,8 @@ def test_offline_manifest_lists_every_file_with_its_hash(built_site):
     # _kd/file/ serves only pages opened from disk, where no service worker runs.
     from_disk = {path for path in written if path.startswith("_kd/file/")}
     assert from_disk and "_kd/file/boot.js" in from_disk
-    assert written - set(files) - from_disk == {"sw.js", "_kd/offline.json", ".kdsite-build", ".nojekyll", "404.html"}
+    assert written - set(files) - from_disk == {"sw.js", "_kd/offline.json", ".kdsite-build", ".nojekyll", "404.html",
+                                                "kdsite-offline.zip"}
     assert f'const VERSION = "{manifest["version"]}"' in (built_site / "sw.js").read_text()
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from kdsite.cli import main
 from kdsite.pyodide.bytecode import BUILD_ONLY_SUFFIXES
+from kdsite.pyodide.closure import load_closure, ships
 from kdsite.pyodide.fetch import ensure_pyodide
 from kdsite.pyodide.pins import PYODIDE_VERSION, SITE_CORE_FILES
 from kdsite.pyodide.wheel import build_core_wheel
@@ -30,13 +31,15 @@ def test_runtime_folder_holds_only_what_the_site_needs(built_site):
     assert lock["info"]["version"] == PYODIDE_VERSION
     for entry in lock["packages"].values():
         assert hashlib.sha256((runtime / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
-    # numpy ships as the official wheel (sha256 from Pyodide's lock) with its .py precompiled,
+    # numpy ships from the official wheel (sha256 from Pyodide's lock) with its .py precompiled,
     # without the files only a compiler or type checker reads, and with a RECORD to match.
     official = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08"
     source = ensure_pyodide().wheels["numpy"]
     assert hashlib.sha256(source.read_bytes()).hexdigest() == official
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"]) as ours:
-        kept = [n for n in original.namelist() if not n.endswith(BUILD_ONLY_SUFFIXES)]
+        # ... and only the modules a page imports (kdsite/pyodide/closure.json).
+        numpy_closure = load_closure()["numpy"]
+        kept = [n for n in original.namelist() if not n.endswith(BUILD_ONLY_SUFFIXES) and ships(n, numpy_closure)]
         assert len(kept) < len(original.namelist())
         assert set(ours.namelist()) == {n + "c" if n.endswith(".py") else n for n in kept}
         record = "numpy-2.0.2.dist-info/RECORD"

@@ -288,7 +288,7 @@ def test_resolve_closure():
         resolve_closure(FAKE_LOCK, ["nope"])
 
 
-# -- runtime_bundle ---------------------------------------------------------------------------
+# -- pyodide.bundle (trim=False: the fake archives are not the recorded closure) ----------------
 
 def make_kdsite_wheel(out: Path, requires=("numpy",)) -> Path:
     """Build a tiny kdsite wheel by hand."""
@@ -314,7 +314,7 @@ def dist(env, tmp_path) -> PyodideDist:
 def test_write_runtime_site_lock(dist, tmp_path):
     wheel = make_kdsite_wheel(tmp_path / "build")
     dest = tmp_path / "_site" / "_kd" / "pyodide"
-    lock = write_runtime(dist, dest, wheel)
+    lock = write_runtime(dist, dest, wheel, trim=False)
 
     assert lock["info"] == FAKE_LOCK["info"] and lock["info"]["version"] == "0.27.7"
     assert set(lock["packages"]) == {"kdsite", "numpy"}  # a, b, c trimmed away
@@ -335,11 +335,11 @@ def test_write_runtime_site_lock(dist, tmp_path):
 def test_write_runtime_is_idempotent_and_prunes(dist, tmp_path):
     wheel = make_kdsite_wheel(tmp_path / "build")
     dest = tmp_path / "site"
-    write_runtime(dist, dest, wheel)
+    write_runtime(dist, dest, wheel, trim=False)
     (dest / "kdsite-0.0.9-py3-none-any.whl").write_bytes(b"old build")
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in dest.iterdir()}
     os.utime(dest / "pyodide.mjs", ns=(1, 1))  # copy-if-different compares content, not mtime
-    write_runtime(dist, dest, wheel)
+    write_runtime(dist, dest, wheel, trim=False)
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in dest.iterdir()}
     assert "kdsite-0.0.9-py3-none-any.whl" not in after
     for name, (mtime, data) in after.items():
@@ -351,22 +351,22 @@ def test_write_runtime_is_idempotent_and_prunes(dist, tmp_path):
 
 def test_write_runtime_picks_up_a_rebuilt_wheel(dist, tmp_path):
     dest = tmp_path / "site"
-    write_runtime(dist, dest, make_kdsite_wheel(tmp_path / "b1"))
-    lock = write_runtime(dist, dest, make_kdsite_wheel(tmp_path / "b2", requires=("numpy", "a")))
+    write_runtime(dist, dest, make_kdsite_wheel(tmp_path / "b1"), trim=False)
+    lock = write_runtime(dist, dest, make_kdsite_wheel(tmp_path / "b2", requires=("numpy", "a")), trim=False)
     assert set(lock["packages"]) == {"kdsite", "numpy", "a", "b", "c"}
     assert lock["packages"]["kdsite"]["sha256"] == sha((dest / "kdsite-0.1.0-py3-none-any.whl").read_bytes())
 
 
 def test_write_runtime_rejects_dependency_pyodide_lacks(dist, tmp_path):
     with pytest.raises(AssetError, match="cannot add kdsite-0.1.0"):
-        write_runtime(dist, tmp_path / "site", make_kdsite_wheel(tmp_path / "b", requires=("torch",)))
+        write_runtime(dist, tmp_path / "site", make_kdsite_wheel(tmp_path / "b", requires=("torch",)), trim=False)
 
 
 def test_write_runtime_needs_dependency_fetched(env, tmp_path):
     dist = ensure_pyodide(["numpy"], wheel_dir=release_dir(tmp_path / "rel"), cache=env.cache,
                           log=env.log)
     with pytest.raises(AssetError, match="add 'a' to RUNTIME_PACKAGES|add '[bc]' to"):
-        write_runtime(dist, tmp_path / "site", make_kdsite_wheel(tmp_path / "b", requires=("a",)))
+        write_runtime(dist, tmp_path / "site", make_kdsite_wheel(tmp_path / "b", requires=("a",)), trim=False)
 
 
 @pytest.mark.network
@@ -376,5 +376,5 @@ def test_real_ensure_pyodide(tmp_path, monkeypatch):
     assert dist.lock["info"]["version"] == PYODIDE_VERSION
     assert assets.sha256_file(dist.wheels["numpy"]) == (
         "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08")
-    lock = write_runtime(dist, tmp_path / "site", make_kdsite_wheel(tmp_path / "b"))
+    lock = write_runtime(dist, tmp_path / "site", make_kdsite_wheel(tmp_path / "b"), trim=False)
     assert set(lock["packages"]) == {"kdsite", "numpy"}

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from kdsite.core.display import data_value, percent, small_fixed
 from kdsite.core.lab import GRID, LabRun, LabSettings, decision_runs
+from kdsite.core.network_diagram import network_diagram
 from kdsite.core.slider import Slider, control_value, make_slider
 
 CURVES = ("loss-hard", "loss-soft", "loss-total", "kl-distilled", "kl-scratch")
@@ -188,6 +189,11 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
             "scratch": scratch_regions,
             # Both students start from the same weights: at epoch 0 their maps are one map.
             "distilled": scratch_regions if run.epoch == 0 else decision_runs(run.distilled, bounds),
+        },
+        # The architectures as drawn (kdsite/core/network_diagram.py); the page only draws them.
+        "diagrams": {
+            "teacher": network_diagram("Teacher", run.teacher.sizes, teacher_params),
+            "student": network_diagram("Student", run.scratch.sizes, student_params),
         },
         "classes": list(run.data.names),
         "points": points,

@@ -148,7 +148,7 @@
 
   /** Start worker.js in a Blob; return a stand-in Worker at once (postMessage, terminate and its
    * message/error/messageerror events), as supervisor.js expects of `new Worker(...)`. */
-  kdFile.startWorker = function startWorker() {
+  kdFile.startWorker = function startWorker(name) {
     const stand = new EventTarget();
     let worker = null;
     let ended = false;
@@ -164,7 +164,7 @@
     checkedBytes().then((bytes) => {
       if (ended) return;
       const url = URL.createObjectURL(new Blob([workerSource(bytes)], { type: "text/javascript" }));
-      worker = new Worker(url);
+      worker = new Worker(url, { name });
       URL.revokeObjectURL(url);
       worker.addEventListener("message", (event) => {
         heard = true;

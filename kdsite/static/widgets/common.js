@@ -101,8 +101,49 @@ export function showReadouts(root, ...sources) {
   }
 }
 
-/** Set the widget's aria-label and its sliders' aria-valuetext, e.g. {temperature: "T"}. */
+/**
+ * Return what a widget shows, as the DOM contract says it: {widget, id, controls, readouts},
+ * each of controls and readouts a map of name -> string. A readout is its data-value (the
+ * first element of that name); a control is the data-value of the readout of its name when
+ * there is one (a slider's quantity, not its position), else the control's own value (a
+ * select's option, a number box).
+ */
+export function snapshot(root) {
+  const readouts = {};
+  for (const el of root.querySelectorAll("[data-kd-readout]")) {
+    const key = el.dataset.kdReadout;
+    if (!(key in readouts) && el.dataset.value !== undefined) readouts[key] = el.dataset.value;
+  }
+  const controls = {};
+  for (const el of root.querySelectorAll("[data-kd-control]")) {
+    const key = el.dataset.kdControl;
+    if (!(key in controls)) controls[key] = key in readouts ? readouts[key] : String(el.value);
+  }
+  return { widget: root.dataset.kdWidget || "", id: root.id || "", controls, readouts };
+}
+
+const announcing = new WeakSet(); // roots with a kdsite:change already queued
+
+/**
+ * Dispatch a `kdsite:change` CustomEvent (bubbling; detail: snapshot(root)) on the widget root
+ * once the render under way has finished: a host page, or embed-frame.js for a host outside
+ * the frame, follows the widget through it. Several calls in one task make one event.
+ */
+export function announceChange(root) {
+  if (announcing.has(root)) return;
+  announcing.add(root);
+  queueMicrotask(() => {
+    announcing.delete(root);
+    root.dispatchEvent(new CustomEvent("kdsite:change", { bubbles: true, detail: snapshot(root) }));
+  });
+}
+
+/**
+ * Set the widget's aria-label and its sliders' aria-valuetext, e.g. {temperature: "T"}.
+ * Every widget's render calls it with each state it draws, so it also announces the change.
+ */
 export function describe(root, state, symbols = {}) {
+  announceChange(root);
   if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
   const controls = state.controls || {};
   for (const [key, symbol] of Object.entries(symbols)) {

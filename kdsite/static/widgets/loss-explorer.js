@@ -49,7 +49,33 @@ export function render(root, state) {
   describe(root, state, { alpha: "α", temperature: "T" });
 }
 
+// Which part of the page's knowledge-flow diagram (kdsite/figures/knowledge_flow.py) each
+// term card belongs to.
+const FLOW_PARTS = { soft: "soft", hard: "hard", total: "combined" };
+const LIT = "kd-flow-lit";
+
+/** Light the diagram's part of a term card while the card is hovered or focused; no diagram, no-op. */
+export function linkFlowDiagram(root, doc = document) {
+  for (const card of root.querySelectorAll("[data-kd-term]")) {
+    const part = FLOW_PARTS[card.dataset.kdTerm];
+    if (!part) continue;
+    const update = () => {
+      const on = card.matches(":hover") || card.contains(doc.activeElement);
+      for (const el of doc.querySelectorAll(`[data-kd-flow="${part}"]`)) {
+        el.classList.toggle(LIT, on);
+        const svg = el.closest("svg");
+        if (svg) svg.classList.toggle("kd-kf--lit", Boolean(svg.querySelector(`.${LIT}`)));
+      }
+    };
+    for (const type of ["mouseenter", "mouseleave", "focusin", "focusout"]) {
+      // focusout fires before focus moves on: look again once it has.
+      card.addEventListener(type, () => (type === "focusout" ? setTimeout(update, 0) : update()));
+    }
+  }
+}
+
 export function mount(root, api) {
+  linkFlowDiagram(root);
   const sliders = {
     alpha: root.querySelector('input[type="range"][data-kd-control="alpha"]'),
     temperature: root.querySelector('input[type="range"][data-kd-control="temperature"]'),

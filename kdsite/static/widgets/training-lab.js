@@ -48,6 +48,14 @@ function makeRenderer(root) {
     bars: Array.from(panel.querySelectorAll("rect[data-kd-bar]")),
     texts: Array.from(panel.querySelectorAll("[data-kd-text]")),
   }));
+  const diagrams = Array.from(root.querySelectorAll("[data-kd-diagram]")).map((figure) => ({
+    key: figure.dataset.kdDiagram,
+    picture: figure.querySelector("svg"),
+    params: figure.querySelector("[data-kd-diagram-params]"),
+    edges: figure.querySelector("[data-kd-edges]"),
+    layers: figure.querySelector("[data-kd-layers-drawn]"),
+    shown: null, // JSON of the diagram on screen (null: the pre-rendered one)
+  }));
   const trueClass = root.querySelector("[data-kd-true]");
   const pointInput = root.querySelector('input[data-kd-control="point"]');
 
@@ -94,6 +102,40 @@ function makeRenderer(root) {
     }
   }
 
+  // Draw each network as Python laid it out (state.diagrams: kdsite/core/network_diagram.py),
+  // as the template does; redrawn only when the architecture changed.
+  function renderDiagrams(all) {
+    for (const d of diagrams) {
+      const diagram = all && all[d.key];
+      if (!diagram) continue;
+      const key = JSON.stringify(diagram);
+      if (key === d.shown) continue;
+      d.shown = key;
+      d.picture.setAttribute("aria-label", diagram.label);
+      d.params.textContent = diagram.params_text;
+      const edges = document.createDocumentFragment();
+      for (const [x1, y1, x2, y2] of diagram.edges) edges.append(svg("line", { x1, y1, x2, y2 }));
+      d.edges.replaceChildren(edges);
+      const layers = document.createDocumentFragment();
+      for (const layer of diagram.layers) {
+        const group = svg("g", {
+          class: `kd-net__layer kd-net__layer--${layer.role}`,
+          "data-kd-layer": layer.role,
+          "data-units": layer.units,
+        });
+        for (const [cx, cy] of layer.nodes) group.append(svg("circle", { cx, cy, r: diagram.radius }));
+        const text = (cls, at, words, extra = {}) =>
+          svg("text", { class: cls, x: at.x, y: at.y, "text-anchor": "middle", "dominant-baseline": "middle", ...extra }, words);
+        if (layer.ellipsis) {
+          group.append(text("kd-net__more", layer.ellipsis, layer.ellipsis.text, { "data-elided": layer.ellipsis.elided }));
+        }
+        group.append(text("kd-net__size", layer.label, layer.label.text));
+        layers.append(group);
+      }
+      d.layers.replaceChildren(layers);
+    }
+  }
+
   function renderPrediction(prediction) {
     if (trueClass) trueClass.textContent = prediction.true;
     for (const p of preds) {
@@ -133,6 +175,7 @@ function makeRenderer(root) {
     if (pointInput && document.activeElement !== pointInput) pointInput.value = state.controls.point.value;
     renderCharts(state.curves, state.charts || {});
     renderMaps(state);
+    renderDiagrams(state.diagrams);
     renderPrediction(state.prediction);
     describe(root, state, { temperature: "T", alpha: "α" });
   };

@@ -1,0 +1,135 @@
+"""Issue 15: a site whose Pyodide files ship only as gzip (kdsite/pyodide/precompress.py) goes
+live with the numbers CPython computes; a damaged .gz fails every widget with a message naming
+it; and with Save-Data on, no Pyodide file is downloaded before the reader uses a widget."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+
+import pytest
+from widget_site import build_widget_site, expected_labels, wait_for_labels
+
+from kdsite.publish import write_publish_files
+from kdsite.pyodide.precompress import MANIFEST, precompress_runtime
+
+pytestmark = pytest.mark.browser
+
+WIDGETS = "[...document.querySelectorAll('[data-kd-widget]')]"
+# Navigator.connection as Chromium reports it with the data saver on (Playwright cannot set it).
+SAVE_DATA = """Object.defineProperty(Navigator.prototype, "connection", {configurable: true,
+  get() { return {saveData: true, effectiveType: "4g", type: "wifi",
+                  addEventListener() {}, removeEventListener() {}}; }});"""
+
+
+@pytest.fixture(scope="module")
+def gz_site(tmp_path_factory, serve_site):
+    """The every-widget site, precompressed as the build will do it; served under a sub-path."""
+    site = build_widget_site(tmp_path_factory.mktemp("gz"))
+    precompress_runtime(site / "_kd" / "pyodide")
+    write_publish_files(site, ["index.html"], "")  # the offline manifest lists the .gz now
+    server, url = serve_site(site, "/gz/")
+    yield site, url
+    server.shutdown()
+
+
+def wait_all(page, state: str, timeout: int = 90_000) -> None:
+    page.wait_for_function(f"(s) => {WIDGETS}.every(w => w.dataset.kdState === s)", arg=state, timeout=timeout)
+
+
+def pyodide_requests(page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url) if "/_kd/pyodide/" in request.url else None)
+    return seen
+
+
+def test_the_site_ships_only_gzip_of_the_big_files(gz_site):
+    site, _url = gz_site
+    pyodide = site / "_kd" / "pyodide"
+    names = {p.name for p in pyodide.iterdir()}
+    assert "pyodide.asm.wasm.gz" in names and "python_stdlib.zip.gz" in names
+    assert not any(name.endswith((".wasm", ".whl", ".zip")) for name in names), names
+    offline = json.loads((site / "_kd" / "offline.json").read_text())["files"]
+    assert "_kd/pyodide/pyodide.asm.wasm.gz" in offline and "_kd/pyodide/pyodide.asm.wasm" not in offline
+    # The stdlib, stored then gzipped, holds every module, uncompressed.
+    stdlib = zipfile.ZipFile(io.BytesIO(gzip.decompress((pyodide / "python_stdlib.zip.gz").read_bytes())))
+    assert stdlib.testzip() is None
+    assert {i.compress_type for i in stdlib.infolist()} == {zipfile.ZIP_STORED}
+    assert "json/__init__.pyc" in stdlib.namelist() or "json/__init__.py" in stdlib.namelist()
+    # Again on a precompressed folder: the same list, nothing lost.
+    first = (pyodide / MANIFEST).read_text()
+    precompress_runtime(pyodide)
+    assert (pyodide / MANIFEST).read_text() == first
+
+
+def test_a_precompressed_site_goes_live_with_the_numbers_cpython_computes(page, gz_site):
+    _site, url = gz_site
+    requests = pyodide_requests(page)
+    page.goto(url)
+    wait_all(page, "ready")
+    slider = page.locator('#dv input[data-kd-control="temperature"]')
+    slider.fill(str(float(slider.get_attribute("max"))))
+    wait_for_labels(page, expected_labels(page))
+    fetched = {r.rsplit("/", 1)[-1] for r in requests}
+    assert {"pyodide.asm.wasm.gz", "python_stdlib.zip.gz"} <= fetched
+    assert not any(name.endswith((".wasm", ".zip", ".whl")) for name in fetched), fetched
+
+
+@pytest.mark.parametrize("damage", ["flip", "not-gzip"])
+@pytest.mark.parametrize("target", ["pyodide.asm.wasm.gz", "python_stdlib.zip.gz", "numpy-*.whl.gz"])
+def test_a_damaged_gz_fails_every_widget_and_names_the_file(page, gz_site, target, damage):
+    _site, url = gz_site
+
+    def tamper(route):
+        body = bytearray(route.fetch().body())
+        if damage == "flip":  # still gzip (the trailer's CRC is not checked by every decoder)
+            body[len(body) // 2] ^= 0xFF
+        else:
+            body = bytearray(b"<html>not found</html>")
+        route.fulfill(status=200, body=bytes(body), headers={"Content-Type": "application/gzip"})
+
+    page.route(f"**/_kd/pyodide/{target}", tamper)
+    page.goto(url)
+    wait_all(page, "error")
+    status = page.locator("#dv [data-kd-status]").inner_text()
+    assert "Interactive version unavailable" in status
+    assert f"_kd/pyodide/{target.split('*')[0]}" in status  # names the file
+    assert "make site" in status
+    assert "is not valid gzip" in status or "failed its integrity check" in status, status
+    assert page.locator('#dv input[data-kd-control="temperature"]').is_disabled()
+
+
+@pytest.mark.parametrize("which", ["precompressed", "plain"])
+def test_with_save_data_python_waits_for_the_first_use_of_a_widget(page, request, which):
+    # The plain site is the project's own, built as `make site` builds it today.
+    url = request.getfixturevalue("gz_site")[1] if which == "precompressed" else request.getfixturevalue("site_url")
+    page.add_init_script(SAVE_DATA)
+    requests = pyodide_requests(page)
+    page.goto(url)
+    page.wait_for_function(f"() => {WIDGETS}.every(w => w.dataset.kdPython === 'on-first-use')")
+    first = page.locator("[data-kd-widget]").first
+    assert "save data" in first.locator("[data-kd-status]").inner_text()
+    assert page.evaluate(f"() => {WIDGETS}.every(w => w.dataset.kdState === 'static')")
+    # Nothing of Pyodide while the reader only reads (all that was asked for has been answered).
+    page.wait_for_load_state("networkidle")
+    assert requests == []
+    first.locator("input[data-kd-control]").first.focus()
+    wait_all(page, "ready")
+    assert any("pyodide.asm.wasm" in r for r in requests)
+    wait_for_labels(page, expected_labels(page))
+
+
+def test_with_save_data_the_offline_copy_waits_and_the_page_says_so(browser, site_url):
+    context = browser.new_context()  # service workers allowed: none may be registered
+    try:
+        context.add_init_script(SAVE_DATA)
+        page = context.new_page()
+        page.goto(site_url)
+        page.wait_for_function("() => document.querySelector('[data-kd-offline]').dataset.kdOffline === 'metered'")
+        offline = page.locator("[data-kd-offline]")
+        assert offline.is_visible() and "save data" in offline.inner_text()
+        assert page.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    finally:
+        context.close()

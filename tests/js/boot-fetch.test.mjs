@@ -1,0 +1,110 @@
+// Unit tests of the worker's downloads (kdsite/static/boot-fetch.js): every file starts at once,
+// a .gz answers a fetch of its original once decompressed and checked, and anything damaged is
+// reported naming the file. Run: node --test tests/js/ (tests/unit/test_protocol_js.py runs it).
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+
+import { checkedGunzip, installBootFetch, sha256Hex, sriOfHex } from "../../kdsite/static/boot-fetch.js";
+
+const DIR = "https://example.test/site/_kd/pyodide/";
+const WASM = new Uint8Array(200_000).map((_, i) => (i * 7) % 251);
+const WHEEL = new TextEncoder().encode("a wheel ".repeat(1000));
+const hex = (bytes) => createHash("sha256").update(bytes).digest("hex");
+const MANIFEST = {
+  files: [
+    { name: "pyodide.asm.wasm", gz: "pyodide.asm.wasm.gz", sha256: hex(WASM) },
+    { name: "numpy-2.whl", gz: "numpy-2.whl.gz", sha256: hex(WHEEL) },
+  ],
+};
+
+/** A scope whose fetch serves `files` (URL -> bytes) and logs every URL it was asked for. */
+function fakeScope(files) {
+  const asked = [];
+  const scope = {
+    fetch: async (url) => {
+      asked.push(String(url));
+      const body = files[String(url)];
+      return body ? new Response(body) : new Response("missing", { status: 404 });
+    },
+  };
+  return { scope, asked };
+}
+
+const served = (overrides = {}) => ({
+  [`${DIR}pyodide.asm.wasm.gz`]: gzipSync(WASM),
+  [`${DIR}numpy-2.whl.gz`]: gzipSync(WHEEL),
+  [`${DIR}pyodide-lock.json`]: '{"packages": {}}',
+  ...overrides,
+});
+
+test("sha256Hex and sriOfHex agree with node:crypto", async () => {
+  assert.equal(await sha256Hex(WHEEL), hex(WHEEL));
+  assert.equal(sriOfHex(hex(WHEEL)), `sha256-${createHash("sha256").update(WHEEL).digest("base64")}`);
+});
+
+test("every download starts at once, before anyone asks", () => {
+  const { scope, asked } = fakeScope(served());
+  installBootFetch(scope, DIR, MANIFEST, [`${DIR}pyodide-lock.json`], () => {});
+  assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.gz`, `${DIR}numpy-2.whl.gz`, `${DIR}pyodide-lock.json`]);
+});
+
+test("a fetch of an original gets its .gz decompressed, typed, and checked", async () => {
+  const { scope, asked } = fakeScope(served());
+  const damaged = [];
+  installBootFetch(scope, DIR, MANIFEST, [`${DIR}pyodide-lock.json`], (m) => damaged.push(m));
+  const wasm = await scope.fetch(`${DIR}pyodide.asm.wasm`, { credentials: "same-origin" });
+  assert.equal(wasm.headers.get("Content-Type"), "application/wasm");
+  assert.deepEqual(new Uint8Array(await wasm.arrayBuffer()), WASM);
+  const wheel = await scope.fetch(`${DIR}numpy-2.whl`, { integrity: sriOfHex(hex(WHEEL)) });
+  assert.deepEqual(new Uint8Array(await wheel.arrayBuffer()), WHEEL);
+  // The lock, twice: one download, a copy for each caller.
+  assert.equal(await (await scope.fetch(`${DIR}pyodide-lock.json`)).text(), '{"packages": {}}');
+  assert.equal(await (await scope.fetch(`${DIR}pyodide-lock.json`)).text(), '{"packages": {}}');
+  assert.equal(asked.length, 3);
+  // Asked again (Pyodide retries a failed wasm compile): downloaded again.
+  await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
+  assert.equal(asked.length, 4);
+  await scope.fetch(`${DIR}other.js`);
+  assert.equal(asked.at(-1), `${DIR}other.js`);
+  assert.deepEqual(damaged, []);
+});
+
+for (const [what, body, expected] of [
+  ["not gzip", new TextEncoder().encode("<html>404</html>"), /pyodide\.asm\.wasm\.gz is not valid gzip/],
+  ["another file", gzipSync(WHEEL), /pyodide\.asm\.wasm\.gz failed its integrity check/],
+]) {
+  test(`a .gz that is ${what} fails its fetch and is reported by name`, async () => {
+    const { scope } = fakeScope(served({ [`${DIR}pyodide.asm.wasm.gz`]: body }));
+    const damaged = [];
+    installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+    const response = await scope.fetch(`${DIR}pyodide.asm.wasm`);
+    await assert.rejects(response.arrayBuffer(), expected);
+    assert.equal(damaged.length, 1);
+    assert.match(damaged[0], expected);
+    assert.match(damaged[0], /make site/);
+  });
+}
+
+test("a missing .gz or an integrity the build did not make is reported by name", async () => {
+  const { scope } = fakeScope(served({ [`${DIR}numpy-2.whl.gz`]: undefined }));
+  const damaged = [];
+  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+  await assert.rejects(scope.fetch(`${DIR}numpy-2.whl`), /numpy-2\.whl\.gz is missing \(HTTP 404\)/);
+  await assert.rejects(scope.fetch(`${DIR}pyodide.asm.wasm`, { integrity: "sha256-AAAA" }),
+    /pyodide\.asm\.wasm\.gz is not the file the site lock names/);
+  assert.equal(damaged.length, 2);
+});
+
+test("checkedGunzip passes a stream through in chunks", async () => {
+  const gz = gzipSync(WASM);
+  const source = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < gz.length; i += 1000) controller.enqueue(gz.subarray(i, i + 1000));
+      controller.close();
+    },
+  });
+  const out = new Uint8Array(await new Response(checkedGunzip(source, hex(WASM), "x", () => {})).arrayBuffer());
+  assert.deepEqual(out, WASM);
+});

@@ -1,0 +1,69 @@
+"""The stdlib and numpy ship trimmed to the modules real runs import (kdsite/pyodide/closure.py):
+the checked-in closure.json still equals a fresh recording under Pyodide in Node, the built
+site ships exactly it (with an exact RECORD and site lock), and a module left out fails loudly."""
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from closure_record import closure_document, record
+from test_core_in_pyodide import run_program
+
+from kdsite.pyodide.closure import CLOSURE_FILE, STDLIB, load_closure, module_of, modules_in
+
+
+@pytest.mark.pyodide
+def test_the_checked_in_closure_is_what_real_runs_import(built_site, tmp_path):
+    recorded = record(built_site, tmp_path)
+    assert CLOSURE_FILE.read_text(encoding="utf-8") == closure_document(recorded), (
+        "the site's Python now imports other modules: run python tests/pyodide/closure_record.py")
+
+
+def _shipped(archive: zipfile.ZipFile) -> list[str]:
+    return [n for n in archive.namelist() if not n.endswith("/")]
+
+
+def test_the_site_ships_exactly_the_closure(built_site):
+    runtime = built_site / "_kd" / "pyodide"
+    closure = load_closure()
+    with zipfile.ZipFile(runtime / "python_stdlib.zip") as z:
+        names = _shipped(z)
+    assert modules_in(names) == closure[STDLIB]
+    assert all(module_of(n) for n in names), "the stdlib zip ships only module code"
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    numpy = lock["packages"]["numpy"]
+    wheel = runtime / numpy["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == numpy["sha256"]
+    with zipfile.ZipFile(wheel) as z:
+        names = _shipped(z)
+        assert modules_in(names) == closure["numpy"]
+        others = {n for n in names if module_of(n) is None}
+        assert others == {n for n in others if ".dist-info/" in n or n.rpartition("/")[2].startswith("LICENSE")}
+        # RECORD lists every file the wheel holds, each with its sha256 and size.
+        (record_name,) = [n for n in names if n.endswith(".dist-info/RECORD")]
+        rows = list(csv.reader(io.StringIO(z.read(record_name).decode())))
+        assert [r[0] for r in rows] == [n for n in names if n != record_name] + [record_name]
+        for name, digest, size in rows[:-1]:
+            data = z.read(name)
+            assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert int(size) == len(data)
+
+
+@pytest.mark.pyodide
+def test_a_module_left_out_fails_loudly(built_site):
+    program = """
+import json
+try:
+    import fractions  # in the full stdlib, never imported by the site
+except ModuleNotFoundError as e:
+    result = repr(e)
+else:
+    result = "imported"
+json.dumps(result)
+"""
+    assert "fractions" not in load_closure()[STDLIB]
+    assert run_program(built_site, program) == "ModuleNotFoundError(\"No module named 'fractions'\")"

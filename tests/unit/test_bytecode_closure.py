@@ -1,0 +1,95 @@
+"""Archives trimmed to a module closure (kdsite/pyodide/closure.py with bytecode.precompile_zip):
+which entries are a module's code, what ships for a set of modules, and an exact RECORD."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from kdsite.pyodide import bytecode
+from kdsite.pyodide.bytecode import precompile_zip, precompiled
+from kdsite.pyodide.closure import load_closure, module_of, modules_in, ships
+
+
+@pytest.mark.parametrize(("entry", "module"), [
+    ("json/__init__.py", "json"),
+    ("json/__init__.pyc", "json"),
+    ("json/decoder.pyc", "json.decoder"),
+    ("numpy/fft/_pocketfft_umath.cpython-312-wasm32-emscripten.so", "numpy.fft._pocketfft_umath"),
+    ("_sysconfigdata__emscripten_wasm32-emscripten.py", "_sysconfigdata__emscripten_wasm32-emscripten"),
+    ("numpy/py.typed", None),
+    ("numpy/random/LICENSE.md", None),
+    ("numpy-2.0.2.dist-info/RECORD", None),
+    ("json/", None),
+])
+def test_module_of(entry, module):
+    assert module_of(entry) == module
+
+
+def test_what_ships_for_a_closure():
+    kept = frozenset({"numpy", "numpy.random", "numpy.random._common"})
+    assert ships("numpy/__init__.pyc", kept) and ships("numpy/random/_common.cpython-312-wasm32-emscripten.so", kept)
+    assert ships("numpy/random/LICENSE.md", kept) and ships("numpy-2.0.2.dist-info/METADATA", kept)
+    assert not ships("numpy/fft/__init__.pyc", kept) and not ships("numpy/fft/LICENSE.md", kept)
+    assert not ships("numpy/py.typed", kept) and not ships("numpy/random/tests/data/seed.csv", kept)
+
+
+def _zip(path, files):
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(zipfile.ZipInfo(name, (2024, 5, 6, 7, 8, 10)), data)
+    return path
+
+
+WHEEL = {
+    "kdtoy/__init__.py": b"from kdtoy import used\n",
+    "kdtoy/used.py": b"X = 1\n",
+    "kdtoy/unused.py": b"Y = 2\n",
+    "kdtoy/fast.cpython-312-wasm32-emscripten.so": b"\0asm",
+    "kdtoy/slow.cpython-312-wasm32-emscripten.so": b"\0asm",
+    "kdtoy/tests/data.csv": b"1,2\n",
+    "kdtoy-1.0.dist-info/METADATA": b"Name: kdtoy\nVersion: 1.0\n",
+    "kdtoy-1.0.dist-info/RECORD": b"",
+}
+
+
+@pytest.mark.parametrize("compile_py", [True, False])
+def test_a_trimmed_wheel_holds_the_closure_and_an_exact_record(tmp_path, compile_py):
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    out = tmp_path / "out.whl"
+    precompile_zip(src, out, frozenset({"kdtoy", "kdtoy.used", "kdtoy.fast"}), compile_py=compile_py)
+    suffix = ".pyc" if compile_py else ".py"
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert names == [f"kdtoy/__init__{suffix}", f"kdtoy/used{suffix}",
+                         "kdtoy/fast.cpython-312-wasm32-emscripten.so",
+                         "kdtoy-1.0.dist-info/METADATA", "kdtoy-1.0.dist-info/RECORD"]
+        rows = list(csv.reader(io.StringIO(z.read("kdtoy-1.0.dist-info/RECORD").decode())))
+        assert [r[0] for r in rows] == names[:-1] + ["kdtoy-1.0.dist-info/RECORD"]
+
+
+def test_full_and_trimmed_copies_are_cached_side_by_side(tmp_path):
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    cache = tmp_path / "cache"
+    full = precompiled(src, cache)
+    trimmed = precompiled(src, cache, frozenset({"kdtoy", "kdtoy.used"}))
+    assert full != trimmed and full.is_file() and trimmed.is_file()
+    assert modules_in(zipfile.ZipFile(trimmed).namelist()) == {"kdtoy", "kdtoy.used"}
+    assert precompiled(src, cache, frozenset({"kdtoy"})) != trimmed  # another closure, another copy
+
+
+def test_another_python_still_trims(tmp_path, monkeypatch):
+    monkeypatch.setattr(bytecode, "COMPATIBLE", False)
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    out = precompiled(src, tmp_path / "cache", frozenset({"kdtoy", "kdtoy.used"}))
+    assert set(zipfile.ZipFile(out).namelist()) >= {"kdtoy/__init__.py", "kdtoy/used.py"}
+    assert "kdtoy/unused.py" not in zipfile.ZipFile(out).namelist()
+
+
+def test_the_checked_in_closure_names_the_stdlib_and_numpy():
+    closure = load_closure()
+    assert {"python_stdlib.zip", "numpy"} <= set(closure)
+    assert {"json", "numpy", "numpy._core._multiarray_umath"} <= closure["python_stdlib.zip"] | closure["numpy"]
