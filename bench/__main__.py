@@ -248,7 +248,7 @@ def run(args: argparse.Namespace, tmp: Path, began: float) -> int:
                                     "compression_about": COMPRESSIONS[s.compression]} for s in setups},
                  "interaction_measured_on": next((s.key for s in setups if not s.profile.throttled), setups[0].key),
                  "peers": {"naive": f"{peers['naive']}: Pyodide's official files, on the main thread",
-                           "pyscript": f"{peers['pyscript']}: PyScript {PYSCRIPT_VERSION} on the site's Pyodide"},
+                           "pyscript": f"{peers['pyscript']}: PyScript {PYSCRIPT_VERSION} on the official files"},
                  "chromium_own_requests_refused": guard.chromium_own},
         "pages": {p.path: {"widgets": [name for name, _ in p.widgets], "slider": p.slider, "training": p.training,
                            "interaction": {key: summary(samples.interaction[p.path].get(key, []))

@@ -1,10 +1,11 @@
-"""The PyScript peer: a PyScript page doing one distillation-viz's job, on the site's own Pyodide.
+"""The PyScript peer: a PyScript page doing one distillation-viz's job, on local Pyodide files.
 
 PyScript comes from its npm package, fetched by name with `npm pack` and checked against a
 pinned sha256 (kdsite.pyodide.fetch.verified_npm_tarball), then kept in the kdsite cache. Its page
-points PyScript's `interpreter` at the site's `_kd/pyodide/pyodide.mjs`, so PyScript loads the
-very runtime files kdsite ships, and asks for numpy with `packages_cache: "passthrough"`:
-PyScript then hands the package list to `loadPyodide`, which loads numpy from the site's lock.
+points PyScript's `interpreter` at the official Pyodide files the naive peer serves beside it
+(the site's own runtime holds only the modules kdsite imports, and PyScript's own Python needs
+more), and asks for numpy with `packages_cache: "passthrough"`: PyScript then hands the package
+list to `loadPyodide`, which loads numpy from that official lock.
 (PyScript's default installs packages with micropip, which the site does not ship; the
 passthrough is also the quicker of the two.)
 """
@@ -62,7 +63,8 @@ def default_pyodide(dist: Path) -> str:
 def write_pyscript(folder: Path, site_root_url: str, viz: dict, site_pyodide: str) -> str:
     """Write the PyScript page and its files into `folder`; return the page's file name.
 
-    `site_root_url` is the site's root as the page sees it (an absolute path such as "/"),
+    `site_root_url` is the site's root as the page sees it (an absolute path such as "/"; the
+    official Pyodide files are in `folder`/pyodide, as the naive peer writes them),
     `viz` the distillation-viz parameters to show, `site_pyodide` the site's Pyodide version,
     which PyScript must be made for (AssetError otherwise, and when PyScript cannot be fetched).
     """
@@ -73,7 +75,7 @@ def write_pyscript(folder: Path, site_root_url: str, viz: dict, site_pyodide: st
                          "pin the PyScript release made for it (PYSCRIPT_VERSION and its npm tarball's sha256) "
                          "in bench/pyscript_peer.py")
     shutil.copytree(dist, folder / "pyscript", dirs_exist_ok=True)
-    config = {"interpreter": f"{site_root_url}_kd/pyodide/pyodide.mjs", "packages": ["numpy"],
+    config = {"interpreter": f"{site_root_url}{folder.name}/pyodide/pyodide.mjs", "packages": ["numpy"],
               "packages_cache": "passthrough"}
     low, high = viz.get("temp_range", [0.5, 8.0])
     labels = viz.get("labels") or [str(i) for i in range(len(viz["teacher"]))]

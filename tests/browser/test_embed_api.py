@@ -48,18 +48,22 @@ def host(tmp_path, built_site):
     assert FRAME_URL_PART in frame
     (tmp_path / "host").mkdir()
     # A second, unrelated frame of yet another origin: its messages to the widget must not count.
-    (tmp_path / "host" / "other.html").write_text("<!doctype html><title>Other</title>")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "other.html").write_text("<!doctype html><title>Other</title>")
+    elsewhere = make_server(tmp_path / "elsewhere", port=0)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
     host_server = make_server(tmp_path / "host", port=0)
     threading.Thread(target=host_server.serve_forever, daemon=True).start()
     host_port = host_server.server_address[1]
     (tmp_path / "host" / "host.html").write_text(f"""<!doctype html><html><head><title>Host</title>
 <link rel="icon" href="data:,"></head><body>
 {frame.replace("<iframe ", '<iframe id="good" ')}
-<iframe id="other" src="http://localhost:{host_port}/other.html"></iframe>
+<iframe id="other" src="http://127.0.0.1:{elsewhere.server_address[1]}/other.html"></iframe>
 {script}
 </body></html>""")
     yield f"http://127.0.0.1:{host_port}/host.html", site_url
     host_server.shutdown()
+    elsewhere.shutdown()
     site.shutdown()
 
 
@@ -74,15 +78,23 @@ def _expected(built_site, controls) -> dict[str, str]:
     return {key: entry["value"] for part in ("readouts", "controls") for key, entry in state[part].items()}
 
 
-WAIT_FOR_CHANGE = """([temperature]) => new Promise((resolve) => {
+LISTEN = """(temperature) => {
+  window.__kdChange = null;
   const embed = window.kdsite.embeds[0];
   embed.addEventListener("change", function listen(event) {
     if (event.detail.controls.temperature === temperature) {
       embed.removeEventListener("change", listen);
-      resolve(event.detail);
+      window.__kdChange = event.detail;
     }
   });
-})"""
+}"""
+
+
+def _change_after(page, temperature: str, action: str) -> dict:
+    """Run `action` in the host page and return the first change reporting this temperature."""
+    page.evaluate(LISTEN, temperature)
+    page.evaluate(action)
+    return page.wait_for_function("() => window.__kdChange", timeout=60_000).json_value()
 
 
 def test_a_host_on_another_origin_drives_the_widget_and_gets_pythons_numbers(page, host, built_site):
@@ -93,22 +105,22 @@ def test_a_host_on_another_origin_drives_the_widget_and_gets_pythons_numbers(pag
     assert page.evaluate("() => window.kdsite.embeds.length") == 1  # the unrelated frame is no embed
     assert page.evaluate("() => window.kdsite.embeds[0].frame.id") == "good"
 
-    waiting = page.evaluate_handle(WAIT_FOR_CHANGE, ["4"])
-    page.evaluate("() => window.kdsite.embeds[0].set('temperature', 4)")
-    detail = waiting.json_value()
-    assert detail["widget"] == "distillation-viz" and detail["id"] == "distillation-viz-1"
     expected = _expected(built_site, {"temperature_position": 4})
+    detail = _change_after(page, expected["temperature"], "() => window.kdsite.embeds[0].set('temperature', 4)")
+    assert detail["widget"] == "distillation-viz" and detail["id"] == "distillation-viz-1"
     assert {key: detail["readouts"][key] for key in expected} == expected
     assert detail["controls"] == {"temperature": expected["temperature"]}
     assert frame.locator('input[data-kd-control="temperature"]').input_value() == "4"
 
     # The reader moving the slider inside the frame reaches the host too, on the iframe element.
-    waiting = page.evaluate_handle("""() => new Promise((resolve) => document.addEventListener(
-        "kdsite:change", (e) => e.detail.controls.temperature === "2" && resolve(e.detail)))""")
+    expected = _expected(built_site, {"temperature_position": 2})
+    page.evaluate("""(t) => document.addEventListener("kdsite:change",
+        (e) => { if (e.detail.controls.temperature === t) window.__kdFrameEvent = e.detail; })""",
+                  expected["temperature"])
     frame.locator('input[data-kd-control="temperature"]').evaluate(
         "(el) => { el.value = '2'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
-    detail = waiting.json_value()
-    assert detail["readouts"]["kl"] == _expected(built_site, {"temperature_position": 2})["kl"]
+    detail = page.wait_for_function("() => window.__kdFrameEvent", timeout=60_000).json_value()
+    assert {key: detail["readouts"][key] for key in expected} == expected
     assert page.evaluate("() => window.kdsite.embeds[0].readouts.kl") == detail["readouts"]["kl"]
 
 
@@ -148,20 +160,43 @@ def test_invalid_messages_are_ignored_with_a_counted_warning(page, host, built_s
     # Nothing moved, a valid set afterwards still works, and nothing was thrown (the page fixture
     # fails the test on any uncaught error).
     assert frame.locator('[data-kd-readout="kl"]').get_attribute("data-value") == kl
-    waiting = page.evaluate_handle(WAIT_FOR_CHANGE, ["3"])
-    page.evaluate("() => window.kdsite.embeds[0].set('temperature', 3)")
-    assert waiting.json_value()["readouts"]["kl"] == _expected(built_site, {"temperature_position": 3})["kl"]
+    expected = _expected(built_site, {"temperature_position": 3})
+    detail = _change_after(page, expected["temperature"], "() => window.kdsite.embeds[0].set('temperature', 3)")
+    assert {key: detail["readouts"][key] for key in expected} == expected
 
 
 def test_a_widget_on_its_own_page_is_driven_through_the_dom(page, site_url, built_site):
     page.goto(site_url + "index.html")
     widget = page.locator("#distillation-viz-1")
     widget.locator("xpath=self::*[@data-kd-state='ready']").wait_for(timeout=90_000)
-    detail = widget.evaluate("""(root) => new Promise((resolve) => {
-        root.addEventListener("kdsite:change", (e) => e.detail.controls.temperature === "5" && resolve(e.detail));
+    expected = _expected(built_site, {"temperature_position": 5})
+    widget.evaluate("""(root, t) => {
+        root.addEventListener("kdsite:change", (e) => {
+            if (e.detail.controls.temperature === t) window.__kdChange = e.detail;
+        });
         const input = root.querySelector('[data-kd-control="temperature"]');
         input.value = "5";
         input.dispatchEvent(new Event("input", {bubbles: true}));
-    })""")
-    expected = _expected(built_site, {"temperature_position": 5})
+    }""", expected["temperature"])
+    detail = page.wait_for_function("() => window.__kdChange", timeout=60_000).json_value()
     assert {key: detail["readouts"][key] for key in expected} == expected
+
+
+def test_the_embedding_page_demo_keeps_a_host_control_in_step(page, site_url, built_site):
+    page.goto(site_url + "embedding.html")
+    box = page.locator("[data-kd-embed-demo-control]")
+    box.scroll_into_view_if_needed()
+    frame = page.frame_locator("figure.kd-embed-example iframe").first
+    frame.locator("[data-kd-widget]").locator("xpath=self::*[@data-kd-state='ready']").wait_for(timeout=90_000)
+    expected = _expected(built_site, {"temperature_position": 4})
+    box.fill("4")
+    box.press("Enter")
+    text = page.locator("[data-kd-embed-demo-text]")
+    text.filter(has_text=f"T = {expected['temperature']} and KL = {expected['kl']} nats").wait_for(timeout=60_000)
+    # The reader moves the widget's slider: the host page's box and text follow.
+    box.blur()
+    expected = _expected(built_site, {"temperature_position": 2})
+    frame.locator('input[data-kd-control="temperature"]').evaluate(
+        "(el) => { el.value = '2'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    text.filter(has_text=f"KL = {expected['kl']} nats").wait_for(timeout=60_000)
+    assert box.input_value() == expected["temperature"]

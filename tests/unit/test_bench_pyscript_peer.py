@@ -55,7 +55,7 @@ def test_pyscript_is_fetched_once_by_name_and_pinned_keeping_only_its_dist_files
     assert default_pyodide(dist) == "0.27.7"
 
 
-def test_the_page_runs_pyscript_on_the_sites_own_pyodide_and_numpy(npm, tmp_path):
+def test_the_page_runs_pyscript_on_the_local_official_pyodide_and_numpy(npm, tmp_path):
     folder = tmp_path / "peers"
     folder.mkdir()
     assert write_pyscript(folder, "/", VIZ, "0.27.7") == PAGE
@@ -63,7 +63,7 @@ def test_the_page_runs_pyscript_on_the_sites_own_pyodide_and_numpy(npm, tmp_path
     assert (folder / "pyscript" / "core.js").is_file()
     assert '<script type="module" src="pyscript/core.js"></script>' in page
     config = json.loads(html.unescape(re.search(r'<script type="py" config="([^"]*)">', page).group(1)))
-    assert config == {"interpreter": "/_kd/pyodide/pyodide.mjs", "packages": ["numpy"],
+    assert config == {"interpreter": "/peers/pyodide/pyodide.mjs", "packages": ["numpy"],
                       "packages_cache": "passthrough"}
     assert json.loads(html.unescape(re.search(r'data-config="([^"]*)"', page).group(1))) == VIZ
     assert "<b>" not in page and html.escape(VIZ["labels"][0]) in page
