@@ -21,7 +21,7 @@ def test_the_zip_holds_exactly_the_site_under_one_folder(built_site):
         for info in zipped.infolist():
             assert zipped.read(info) == site[info.filename.removeprefix(FOLDER)].read_bytes(), info.filename
             assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr >> 16 == 0o100644
-            stored = info.filename.endswith((".whl", ".zip"))
+            stored = info.filename.endswith((".whl", ".zip", ".gz"))
             assert info.compress_type == (zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED), info.filename
     # What a page opened from disk needs is in it.
     assert f"{FOLDER}_kd/file/boot.js" in names and f"{FOLDER}index.html" in names

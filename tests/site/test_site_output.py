@@ -26,7 +26,9 @@ def test_runtime_folder_holds_only_what_the_site_needs(built_site):
     runtime = built_site / "_kd" / "pyodide"
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     wheels = {entry["file_name"] for entry in lock["packages"].values()}
-    assert {p.name for p in runtime.iterdir()} == set(SITE_CORE_FILES) | wheels
+    # Beside each, what readers fetch instead: its .gz, and the list of them (precompress.py).
+    precompressed = {f"{name}.gz" for name in ("pyodide.asm.wasm", "python_stdlib.zip", *wheels)}
+    assert {p.name for p in runtime.iterdir()} == set(SITE_CORE_FILES) | wheels | precompressed | {"boot-files.js"}
     assert set(lock["packages"]) == {"kdsite", "numpy"}
     assert lock["info"]["version"] == PYODIDE_VERSION
     for entry in lock["packages"].values():
