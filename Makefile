@@ -4,12 +4,13 @@
 # make serve  — build, then preview on http://127.0.0.1:8000/
 # make bench  — load speed on local and mobile links beside naive and PyScript peers, slider, training,
 #               builds (bench/results.json)
+# make bench-engines — time to live in Chromium, Firefox ESR and WebKitGTK, served and from file://
 PYTHON := $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kdsite-installed
 
-.PHONY: site test serve bench clean
+.PHONY: site test serve bench bench-engines clean
 
 site: $(STAMP)
 	$(BIN)/kdsite build
@@ -22,6 +23,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" $(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-engines: $(STAMP)
+	KDSITE_CHROMIUM="$$(scripts/ensure-chromium)" KDSITE_FIREFOX="$$(scripts/ensure-firefox)" \
+	  KDSITE_WEBKIT="$$(scripts/ensure-webkit)" $(BIN)/python -m bench.engines $(BENCH_ARGS)
 
 serve: site
 	$(BIN)/kdsite serve --no-build

@@ -13,6 +13,8 @@ table; bench/results.json keeps every figure.
     browser.py          one fresh Chromium profile per page; cold and warm loads, slider and training
     *.js                the scripts run inside the pages (probe, naive peer, slider, training)
     builds.py           full and incremental build times in a temporary copy of the project
+    engines.py          `python -m bench.engines`: time to live per engine (Chromium, Firefox, WebKit),
+                        served and from the unzipped offline copy, in one run
     stats.py            medians, ranges, percentiles and ratios
     report.py           the tables, the targets, results.json
     __main__.py         the command line, the matrix and the order of the runs

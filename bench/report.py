@@ -110,7 +110,7 @@ def targets(results: dict) -> list[dict]:
     return out
 
 
-def _grid(head: list[str], rows: list[list[str]]) -> list[str]:
+def grid(head: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return [line(head), line(["-" * w for w in widths]), *map(line, rows)]
@@ -142,7 +142,7 @@ def table(results: dict) -> str:
         rows = [[target if target in results["pages"] else PEER_TITLES.get(target, target)]
                 + [cell(m.get(k), unit) if (k, title, unit) in LOAD_METRICS else fmt(_median(m.get(k)), unit)
                    for k, title, unit in columns] for target, m in loads.items()]
-        out += _grid(["page"] + [title for _, title, _ in columns], rows)
+        out += grid(["page"] + [title for _, title, _ in columns], rows)
         if setup["compression"] not in shown_bytes:  # bytes depend on the compression, not the link
             shown_bytes.add(setup["compression"])
             out.append(f"cold bytes by file, {setup['compression']} (median):")
@@ -155,7 +155,7 @@ def table(results: dict) -> str:
             for path, page in results["pages"].items()]
     rows += [[PEER_TITLES[peer]] + [cell(peer_info["interaction"][k], unit) for k, _, unit in INTERACTION_COLUMNS]
              for peer, peer_info in results["peers"].items() if any(peer_info["interaction"].values())]
-    out += _grid(["page"] + [title for _, title, _ in INTERACTION_COLUMNS], rows)
+    out += grid(["page"] + [title for _, title, _ in INTERACTION_COLUMNS], rows)
     out.append("")
     build = results["build"]
     if any(build.values()):

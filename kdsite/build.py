@@ -178,12 +178,13 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_
                         ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER, FILE_BOOT_DIR))
         if with_widgets:
             _write_runtime(config, staging / "_kd" / "pyodide")
-            # What a page opened from disk loads instead of modules and fetches (never over http).
-            write_file_bundle(staging)
             # Hosts leave wheels and zips as they are, and some compress nothing: the worker fetches
-            # `<file>.gz` and inflates it itself. The originals stay for tools that read the site
-            # (the bench's PyScript peer runs on the site's own Pyodide); no reader fetches them.
-            precompress_runtime(staging / "_kd" / "pyodide", keep_originals=True)
+            # `<file>.xz` and decompresses it itself. The originals stay for tools that read the site;
+            # no reader fetches them.
+            precompress_runtime(staging / "_kd" / "pyodide", keep_originals=True, cache=cache_root() / "xz")
+            # What a page opened from disk loads instead of modules and fetches (never over http):
+            # the .xz files too, so it comes after.
+            write_file_bundle(staging)
         # Last: the offline manifest lists every file written above.
         write_publish_files(staging, page_paths, config.site_url)
         (staging / MARKER).write_text("Made by kdsite build; replaced whole by the next build.\n")

@@ -25,8 +25,9 @@ from kdsite.publish import OFFLINE_ZIP, write_offline_manifest
 # What the footer's link shows until the build knows the download's size (templates/page.html).
 SIZE_PLACEHOLDER = "KDSITE_OFFLINE_ZIP_SIZE"
 FOLDER = OFFLINE_ZIP.removesuffix(".zip") + "/"
-# Already compressed: deflating them again costs time and saves nothing.
-STORED_SUFFIXES = (".whl", ".zip", ".gz", ".bz2", ".xz", ".png", ".jpg", ".jpeg", ".gif", ".webp",
+# Already compressed: deflating them again costs time and saves nothing. Wheels and zips are
+# not among them: the runtime's have their entries stored (kdsite/pyodide/bytecode.py).
+STORED_SUFFIXES = (".gz", ".bz2", ".xz", ".png", ".jpg", ".jpeg", ".gif", ".webp",
                    ".woff", ".woff2", ".mp4", ".webm")
 # 1980-01-01 00:00:00, the first instant a ZIP can record, as DOS time and date.
 DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
@@ -80,7 +81,10 @@ def _entry(site: Path, path: Path) -> tuple[bytes, bytes, int, int, int]:
     if path.name.lower().endswith(STORED_SUFFIXES):
         return name, data, 0, zlib.crc32(data), len(data)
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, as ZIP wants it
-    return name, packer.compress(data) + packer.flush(), 8, zlib.crc32(data), len(data)
+    deflated = packer.compress(data) + packer.flush()
+    if len(deflated) >= len(data):  # a zip or wheel whose entries are deflated already
+        return name, data, 0, zlib.crc32(data), len(data)
+    return name, deflated, 8, zlib.crc32(data), len(data)
 
 
 def _archive(entries: list[tuple[bytes, bytes, int, int, int]]) -> bytes:

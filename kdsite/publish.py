@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from kdsite.csp import allow_own_inline_code
 from kdsite.files import STATIC_DIR
+from kdsite.pyodide.precompress import SUFFIX as PACKED
 from kdsite.urls import canonical_url
 
 NOT_FOUND_PAGE = "404.html"
@@ -52,8 +53,8 @@ def offline_manifest(site: Path) -> dict:
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         relative = path.relative_to(site).as_posix()
         # _kd/file/ serves only pages opened from disk, where no service worker runs.
-        # The worker fetches a precompressed runtime file's .gz, never the original beside it.
-        precompressed = relative.startswith("_kd/pyodide/") and path.with_name(path.name + ".gz").is_file()
+        # The worker fetches a precompressed runtime file's .xz, never the original beside it.
+        precompressed = relative.startswith("_kd/pyodide/") and path.with_name(path.name + PACKED).is_file()
         if relative not in NOT_PRECACHED and relative != "_kd/static/sw.js" and not relative.startswith("_kd/file/") \
                 and not precompressed:
             files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()

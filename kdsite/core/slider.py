@@ -11,9 +11,10 @@ A slider over [low, high] whose first position is the configured value `start`:
   many decimals that the slider would need more than MAX_POSITIONS positions gets fewer:
   the grid then runs through `start` and reaches past the ends, which read as the ends.
 - **log** (a wider positive range): the input's value is log10(T / start), in steps of
-  1 / PER_DECADE, so position 0 is exactly `start`. The step (×1.00092) is finer than the
-  readout, which shows three significant digits (or fixed decimals, when the step resolves
-  them across the whole range), so every value it can show is the text of some position.
+  1 / PER_DECADE, so position 0 is exactly `start` (the input names it in data-kd-start).
+  The step (×1.00092) is finer than the readout, which shows three significant digits (or
+  fixed decimals, when the step resolves them across the whole range), so every value it can
+  show is the text of some position.
 
 Either way the outermost positions are `low` and `high` exactly, and the browser sends the
 input's value as `<control>_position`; `Slider.value_at` turns it into the quantity, in
@@ -87,12 +88,16 @@ class Slider:
 
     def attributes(self) -> dict[str, str]:
         """Return the `<input type=range>` attributes: min, max, step, value, data-kd-scale
-        and, for a linear slider, data-kd-decimals (how many decimals each position has)."""
+        and, for a linear slider, data-kd-decimals (how many decimals each position has), for
+        a log slider data-kd-start (`start`, the quantity at position 0, as the shortest text
+        that reads back as the same double: a host page's value becomes a position by it)."""
         attributes = {"min": _attribute(self._input_value(self.first)),
                       "max": _attribute(self._input_value(self.last)),
                       "step": _attribute(self._step()), "value": _attribute(self._input_value(0)),
                       "data-kd-scale": "log" if self.log else "linear"}
-        if not self.log:
+        if self.log:
+            attributes["data-kd-start"] = repr(self.start)
+        else:
             attributes["data-kd-decimals"] = str(self.decimals)
         return attributes
 

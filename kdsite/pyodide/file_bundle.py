@@ -8,7 +8,9 @@ usual way. This writes, under `_kd/file/` only:
   they import, found by following their imports) as classic-script factories, each module's
   text kept whole between a header and a footer, with its `import`/`export` lines rewritten;
 - `p/<name>.js`: one classic script per runtime file (Pyodide, the stdlib, the lock, every wheel)
-  carrying its bytes in base64;
+  carrying its bytes in base64 — the `.xz` of each file the build precompressed (precompress.py,
+  run first), which the worker decompresses and checks as over http (boot-fetch.js, with
+  `boot-files.js` among the worker's modules): a third of the bytes to read from disk and parse;
 - `index.js`: the list of those files with the sha256 each must have once decoded (a wheel's
   from the site lock, which Pyodide checks again when it installs the wheel).
 
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from kdsite.errors import AssetError
 from kdsite.files import STATIC_DIR
+from kdsite.pyodide.precompress import CORE, MANIFEST, SUFFIX
 
 FILE_DIR = "_kd/file"
 STATIC = "_kd/static"
@@ -63,6 +66,10 @@ def write_file_bundle(site: Path) -> list[str]:
     written = []
 
     modules, worker_modules = _module_graph(site / STATIC)
+    if (pyodide / MANIFEST).is_file():  # worker.js imports it at run time, by name
+        manifest = f"{PYODIDE}/{MANIFEST}"
+        modules.append(manifest)
+        worker_modules.append(manifest)
     factories = [f"kdFile.define({json.dumps(rel)}, {factory_source(site / rel, rel)});" for rel in modules]
     payloads = _payloads(pyodide)
     index = {
@@ -163,10 +170,19 @@ def _normalize(path: str) -> str:
 
 
 def _payloads(pyodide: Path) -> dict[str, tuple[bytes, str]]:
-    """Return {site path: (bytes, sha256)} for every runtime file the worker needs."""
+    """Return {site path: (bytes, sha256)} for every runtime file the worker needs: a file's .xz
+    when the build precompressed it (its sha256 is the .xz's; boot-fetch.js checks what it
+    decompresses to against boot-files.js), else the file itself."""
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
+    packed = {name for name in (*CORE, *(e["file_name"] for e in lock["packages"].values()))
+              if (pyodide / f"{name}{SUFFIX}").is_file() and (pyodide / MANIFEST).is_file()}
     found = {}
-    for name in ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
+    for name in sorted(packed):
+        data = (pyodide / f"{name}{SUFFIX}").read_bytes()
+        found[f"{PYODIDE}/{name}{SUFFIX}"] = (data, hashlib.sha256(data).hexdigest())
+    for name in ("pyodide.asm.js", *CORE, "pyodide-lock.json"):
+        if name in packed:
+            continue
         data = (pyodide / name).read_bytes()
         found[f"{PYODIDE}/{name}"] = (data, hashlib.sha256(data).hexdigest())
     # pyodide.mjs ends with an ES export; the worker's Blob holds it as a module factory.
@@ -180,6 +196,8 @@ def _payloads(pyodide: Path) -> dict[str, tuple[bytes, str]]:
     data = factory.encode()
     found[f"{PYODIDE}/pyodide.mjs"] = (data, hashlib.sha256(data).hexdigest())
     for name, entry in sorted(lock["packages"].items()):
+        if entry["file_name"] in packed:
+            continue
         data = (pyodide / entry["file_name"]).read_bytes()
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             raise AssetError(f"_kd/pyodide/{entry['file_name']}: its sha256 is not the site lock's for {name}",

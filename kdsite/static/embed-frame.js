@@ -3,7 +3,9 @@
 //   frame -> host  {type: "kdsite:resize", id, height}        whenever the page's height changes
 //   frame -> host  {type: "kdsite:change", widget, id, controls, readouts}
 //                  after every state the widget draws (the `kdsite:change` event of the widget
-//                  root, widgets/common.js), and the latest again when the host asks
+//                  root, widgets/common.js), and the latest again when the host asks; asked
+//                  before the widget has drawn one (before Python is live, or before anything
+//                  moved), the state the page shows: the build's pre-rendered one
 //   host -> frame  {type: "kdsite:resize-request"}            "say your size (and state) again"
 //   host -> frame  {type: "kdsite:set", control, value}       move a control as a reader would
 // A classic script, like embed.js: it runs even where this site's module scripts cannot load
@@ -36,6 +38,27 @@
   }
 
   var last = null; // the latest kdsite:change detail, for a host that asks again
+
+  // The widget as its page shows it, read from the DOM contract exactly as snapshot() in
+  // widgets/common.js reads it for the widget's own kdsite:change events (that module cannot
+  // be imported here: this is a classic script). Until the widget draws a state, that is the
+  // state the build computed in CPython and pre-rendered, so a host hears the widget's numbers
+  // at once, not only after Python is live and something moved.
+  function shown() {
+    var readouts = {};
+    Array.prototype.forEach.call(widget.querySelectorAll("[data-kd-readout]"), function (el) {
+      var key = el.getAttribute("data-kd-readout");
+      var value = el.getAttribute("data-value");
+      if (!Object.prototype.hasOwnProperty.call(readouts, key) && value !== null) readouts[key] = value;
+    });
+    var controls = {};
+    Array.prototype.forEach.call(widget.querySelectorAll("[data-kd-control]"), function (el) {
+      var key = el.getAttribute("data-kd-control");
+      if (Object.prototype.hasOwnProperty.call(controls, key)) return;
+      controls[key] = Object.prototype.hasOwnProperty.call(readouts, key) ? readouts[key] : String(el.value);
+    });
+    return { widget: widget.getAttribute("data-kd-widget") || "", id: id, controls: controls, readouts: readouts };
+  }
 
   function ignore(why) {
     ignored += 1;
@@ -187,7 +210,7 @@
     try {
       if (data.type === "kdsite:resize-request") {
         report();
-        if (last) post(changeMessage(last));
+        if (last || widget) post(changeMessage(last || shown()));
       } else if (data.type === "kdsite:set") {
         set(data);
       }

@@ -6,7 +6,7 @@
 // Chromium keeps compiled WebAssembly (and its HTTP cache) only for responses it fetched.
 // A new build changes VERSION, so the browser installs a new worker, which caches the new
 // files and then deletes every older kdsite cache. The build may ship Pyodide's big files only as
-// `.gz` (kdsite/pyodide/precompress.py); those are cached as they are, and the Python worker
+// `.xz` (kdsite/pyodide/precompress.py); those are cached as they are, and the Python worker
 // decompresses them from this cache offline as it does from the network.
 // Counterpart: kdsite/static/offline.js registers this worker and shows the indicator.
 

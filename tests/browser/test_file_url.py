@@ -96,17 +96,19 @@ def test_an_embed_page_goes_live_from_disk(disk_page, file_site):
     assert wait_settled(disk_page) == ["ready"]
 
 
-def test_a_damaged_bundle_file_fails_every_widget_with_a_message(disk_page, file_site, tmp_path):
+# A wheel's .xz (decompressed by the worker) and a file shipped as it is.
+@pytest.mark.parametrize("script", ["kdsite-0.1.0-py3-none-any.whl.xz.js", "pyodide-lock.json.js"])
+def test_a_damaged_bundle_file_fails_every_widget_with_a_message(disk_page, file_site, tmp_path, script):
     site = tmp_path / "_site"
     shutil.copytree(file_site, site)
-    payload = site / "_kd" / "file" / "p" / "kdsite-0.1.0-py3-none-any.whl.js"
+    payload = site / "_kd" / "file" / "p" / script
     text = payload.read_text()
     middle = len(text) // 2
     payload.write_text(text[:middle] + ("B" if text[middle] != "B" else "C") + text[middle + 1:])
     disk_page.goto((site / "index.html").as_uri())
     assert wait_settled(disk_page) == ["error", "error"]
     for status in disk_page.locator("[data-kd-widget] [data-kd-status]").all():
-        assert "_kd/file/p/kdsite-0.1.0-py3-none-any.whl.js failed its integrity check" in status.inner_text()
+        assert f"_kd/file/p/{script} failed its integrity check" in status.inner_text()
 
 
 def test_readers_over_http_never_download_the_file_bundle(page, file_site, serve_site):

@@ -1,12 +1,12 @@
-"""Issue 15: a site whose Pyodide files ship only as gzip (kdsite/pyodide/precompress.py) goes
-live with the numbers CPython computes; a damaged .gz fails every widget with a message naming
+"""Issue 15: a site whose Pyodide files ship only as xz (kdsite/pyodide/precompress.py) goes
+live with the numbers CPython computes; a damaged .xz fails every widget with a message naming
 it; and with Save-Data on, no Pyodide file is downloaded before the reader uses a widget."""
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
+import lzma
 import zipfile
 
 import pytest
@@ -25,12 +25,12 @@ SAVE_DATA = """Object.defineProperty(Navigator.prototype, "connection", {configu
 
 
 @pytest.fixture(scope="module")
-def gz_site(tmp_path_factory, serve_site):
+def xz_site(tmp_path_factory, serve_site):
     """The every-widget site, precompressed as the build will do it; served under a sub-path."""
-    site = build_widget_site(tmp_path_factory.mktemp("gz"))
+    site = build_widget_site(tmp_path_factory.mktemp("xz"))
     precompress_runtime(site / "_kd" / "pyodide")
-    write_publish_files(site, ["index.html"], "")  # the offline manifest lists the .gz now
-    server, url = serve_site(site, "/gz/")
+    write_publish_files(site, ["index.html"], "")  # the offline manifest lists the .xz now
+    server, url = serve_site(site, "/xz/")
     yield site, url
     server.shutdown()
 
@@ -45,18 +45,20 @@ def pyodide_requests(page) -> list[str]:
     return seen
 
 
-def test_the_site_ships_only_gzip_of_the_big_files(gz_site):
-    site, _url = gz_site
+def test_the_site_ships_only_xz_of_the_big_files(xz_site):
+    site, _url = xz_site
     pyodide = site / "_kd" / "pyodide"
     names = {p.name for p in pyodide.iterdir()}
-    assert "pyodide.asm.wasm.gz" in names and "python_stdlib.zip.gz" in names
+    assert "pyodide.asm.wasm.xz" in names and "python_stdlib.zip.xz" in names
     assert not any(name.endswith((".wasm", ".whl", ".zip")) for name in names), names
     offline = json.loads((site / "_kd" / "offline.json").read_text())["files"]
-    assert "_kd/pyodide/pyodide.asm.wasm.gz" in offline and "_kd/pyodide/pyodide.asm.wasm" not in offline
-    # The stdlib, stored then gzipped, holds every module, uncompressed.
-    stdlib = zipfile.ZipFile(io.BytesIO(gzip.decompress((pyodide / "python_stdlib.zip.gz").read_bytes())))
-    assert stdlib.testzip() is None
-    assert {i.compress_type for i in stdlib.infolist()} == {zipfile.ZIP_STORED}
+    assert "_kd/pyodide/pyodide.asm.wasm.xz" in offline and "_kd/pyodide/pyodide.asm.wasm" not in offline
+    # The stdlib and the wheels, entries stored then xz'd whole, hold every module uncompressed.
+    for packed in [pyodide / "python_stdlib.zip.xz", *pyodide.glob("*.whl.xz")]:
+        archive = zipfile.ZipFile(io.BytesIO(lzma.decompress(packed.read_bytes())))
+        assert archive.testzip() is None
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}, packed.name
+    stdlib = zipfile.ZipFile(io.BytesIO(lzma.decompress((pyodide / "python_stdlib.zip.xz").read_bytes())))
     assert "json/__init__.pyc" in stdlib.namelist() or "json/__init__.py" in stdlib.namelist()
     # Again on a precompressed folder: the same list, nothing lost.
     first = (pyodide / MANIFEST).read_text()
@@ -64,8 +66,8 @@ def test_the_site_ships_only_gzip_of_the_big_files(gz_site):
     assert (pyodide / MANIFEST).read_text() == first
 
 
-def test_a_precompressed_site_goes_live_with_the_numbers_cpython_computes(page, gz_site):
-    _site, url = gz_site
+def test_a_precompressed_site_goes_live_with_the_numbers_cpython_computes(page, xz_site):
+    _site, url = xz_site
     requests = pyodide_requests(page)
     page.goto(url)
     wait_all(page, "ready")
@@ -73,22 +75,22 @@ def test_a_precompressed_site_goes_live_with_the_numbers_cpython_computes(page, 
     slider.fill(str(float(slider.get_attribute("max"))))
     wait_for_labels(page, expected_labels(page))
     fetched = {r.rsplit("/", 1)[-1] for r in requests}
-    assert {"pyodide.asm.wasm.gz", "python_stdlib.zip.gz"} <= fetched
+    assert {"pyodide.asm.wasm.xz", "python_stdlib.zip.xz"} <= fetched
     assert not any(name.endswith((".wasm", ".zip", ".whl")) for name in fetched), fetched
 
 
-@pytest.mark.parametrize("damage", ["flip", "not-gzip"])
-@pytest.mark.parametrize("target", ["pyodide.asm.wasm.gz", "python_stdlib.zip.gz", "numpy-*.whl.gz"])
-def test_a_damaged_gz_fails_every_widget_and_names_the_file(page, gz_site, target, damage):
-    _site, url = gz_site
+@pytest.mark.parametrize("damage", ["flip", "not-xz"])
+@pytest.mark.parametrize("target", ["pyodide.asm.wasm.xz", "python_stdlib.zip.xz", "numpy-*.whl.xz"])
+def test_a_damaged_xz_fails_every_widget_and_names_the_file(page, xz_site, target, damage):
+    _site, url = xz_site
 
     def tamper(route):
         body = bytearray(route.fetch().body())
-        if damage == "flip":  # still gzip (the trailer's CRC is not checked by every decoder)
+        if damage == "flip":  # still starts as xz; the decoder or the sha256 must catch it
             body[len(body) // 2] ^= 0xFF
         else:
             body = bytearray(b"<html>not found</html>")
-        route.fulfill(status=200, body=bytes(body), headers={"Content-Type": "application/gzip"})
+        route.fulfill(status=200, body=bytes(body), headers={"Content-Type": "application/x-xz"})
 
     page.route(f"**/_kd/pyodide/{target}", tamper)
     page.goto(url)
@@ -97,14 +99,14 @@ def test_a_damaged_gz_fails_every_widget_and_names_the_file(page, gz_site, targe
     assert "Interactive version unavailable" in status
     assert f"_kd/pyodide/{target.split('*')[0]}" in status  # names the file
     assert "make site" in status
-    assert "is not valid gzip" in status or "failed its integrity check" in status, status
+    assert "is not valid xz" in status or "failed its integrity check" in status, status
     assert page.locator('#dv input[data-kd-control="temperature"]').is_disabled()
 
 
 @pytest.mark.parametrize("which", ["precompressed", "plain"])
 def test_with_save_data_python_waits_for_the_first_use_of_a_widget(page, request, which):
     # The plain site is the project's own, built as `make site` builds it today.
-    url = request.getfixturevalue("gz_site")[1] if which == "precompressed" else request.getfixturevalue("site_url")
+    url = request.getfixturevalue("xz_site")[1] if which == "precompressed" else request.getfixturevalue("site_url")
     page.add_init_script(SAVE_DATA)
     requests = pyodide_requests(page)
     page.goto(url)

@@ -31,7 +31,7 @@ def assert_prerendered_content_stays(page) -> None:
 
 def test_a_hanging_runtime_hits_the_time_limit(page, site_url):
     # A .wasm request that never answers: Pyodide would wait forever.
-    page.route("**/pyodide.asm.wasm*", lambda route: None)  # the .gz the worker fetches
+    page.route("**/pyodide.asm.wasm*", lambda route: None)  # the .xz the worker fetches
     set_html_attributes(page, site_url, data_kd_timeout_ms=3000)
     loads = serve_worker(page, lambda n, source: source)
     page.goto(site_url)
@@ -49,7 +49,7 @@ def test_a_tampered_core_wheel_is_reported(page, site_url):
         body[len(body) // 2] ^= 0xFF
         route.fulfill(status=200, body=bytes(body), headers={"Content-Type": "application/zip"})
 
-    page.route("**/kdsite-*.whl*", tamper)  # the .gz the worker fetches
+    page.route("**/kdsite-*.whl*", tamper)  # the .xz the worker fetches
     loads = serve_worker(page, lambda n, source: source)
     page.goto(site_url)
     wait_all(page, "error")
@@ -61,8 +61,8 @@ def test_a_tampered_core_wheel_is_reported(page, site_url):
 
 
 def test_a_host_that_serves_the_wasm_with_another_type_does_not_matter(page, site_url):
-    # The worker inflates pyodide.asm.wasm.gz itself and gives WebAssembly the right type, so a
-    # host that does not know .wasm (or .gz) no longer stops Python.
+    # The worker decompresses pyodide.asm.wasm.xz itself and gives WebAssembly the right type, so a
+    # host that does not know .wasm (or .xz) no longer stops Python.
     def wrong_type(route):
         route.fulfill(response=route.fetch(), headers={"Content-Type": "text/plain"})
 

@@ -84,6 +84,15 @@ class EngineDriver(ABC):
     def close(self) -> None:
         """Quit the browser and every process started for it."""
 
+    def set_offline(self, offline: bool) -> None:
+        """Take the whole browser offline (True) or back online (False), for every page and worker.
+
+        Offline, navigator.onLine is false in pages, workers and service workers alike, as when a
+        reader's machine has no network, and requests a service worker does not answer fail.
+        Raises NotImplementedError where the driver cannot do it.
+        """
+        raise NotImplementedError(f"{self.name}: this driver cannot take the browser offline")
+
     def set_range(self, selector: str, value: str | float) -> None:
         """Set a range input's value as a drag does, then fire input and change (both bubble)."""
         self.evaluate(
@@ -101,18 +110,24 @@ class EngineDriver(ABC):
         return f"{self.name}: {expression!r} was not true within {timeout_s:g} s; page errors: {errors}"
 
 
-def launch(name: str) -> EngineDriver:
+def launch(name: str, service_workers: bool = False) -> EngineDriver:
     """Start the engine called `name` (one of ENGINES).
 
-    Raises EngineUnavailable when something it needs is not installed (callers skip), and any
-    other error when it is installed but does not start (callers fail).
+    With `service_workers`, pages may register service workers: Firefox's driver turns them on
+    (they are off by default), WebKit's always has them, Chromium's blocks them
+    (NotImplementedError). Raises EngineUnavailable when something the engine needs is not
+    installed (callers skip), and any other error when it is installed but does not start
+    (callers fail).
     """
     if name == "chromium":
+        if service_workers:
+            raise NotImplementedError("chromium: the driver blocks service workers (chromium_driver.py); "
+                                      "tests/browser/test_publish.py runs Chromium with them")
         from chromium_driver import ChromiumDriver
         return ChromiumDriver()
     if name == "firefox":
         from firefox_driver import FirefoxDriver
-        return FirefoxDriver()
+        return FirefoxDriver(service_workers=service_workers)
     if name == "webkit":
         from webkit_driver import WebKitDriver
         return WebKitDriver()

@@ -41,11 +41,14 @@ class HelperError(RuntimeError):
 
 
 class FirefoxDriver(EngineDriver):
-    """Headless Debian Firefox ESR; requests to other hosts are refused by a proxy setting."""
+    """Headless Debian Firefox ESR; requests to other hosts are refused by a proxy setting.
+
+    Service workers are off unless `service_workers` is true.
+    """
 
     name = "firefox"
 
-    def __init__(self) -> None:
+    def __init__(self, service_workers: bool = False) -> None:
         path = firefox_path()
         node = shutil.which("node")
         if node is None:
@@ -56,7 +59,8 @@ class FirefoxDriver(EngineDriver):
         self._next_id = 0
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: list[str] = []
-        self._process = subprocess.Popen([node, str(HELPER), path], cwd=HERE, stdin=subprocess.PIPE,
+        options = json.dumps({"serviceWorkers": service_workers})
+        self._process = subprocess.Popen([node, str(HELPER), path, options], cwd=HERE, stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, args=(self._process.stdout, self._lines.put), daemon=True).start()
         threading.Thread(target=self._read, args=(self._process.stderr, self._stderr.append), daemon=True).start()
@@ -115,6 +119,9 @@ class FirefoxDriver(EngineDriver):
 
     def console_errors(self) -> list[str]:
         return self._request("errors")
+
+    def set_offline(self, offline: bool) -> None:
+        self._request("offline", offline=offline)
 
     def close(self) -> None:
         try:

@@ -105,7 +105,7 @@ def test_every_page_and_peer_has_every_load_figure_and_ratio(bench_run):
 
 def test_cold_bytes_are_counted_at_the_server_by_file_the_workers_included(bench_run):
     results, site, _ = bench_run
-    ours = "_kd/pyodide/pyodide.asm.wasm.gz"  # the worker inflates it itself
+    ours = "_kd/pyodide/pyodide.asm.wasm.xz"  # the worker decompresses it itself
     official = "_bench/pyodide/pyodide.asm.wasm"
     for key, loads in results["loads"].items():
         for target, metrics in loads.items():
@@ -120,7 +120,7 @@ def test_cold_bytes_are_counted_at_the_server_by_file_the_workers_included(bench
     size = (site / ours).stat().st_size
     naive_size = (site / "_kd" / "pyodide" / "pyodide.asm.wasm").stat().st_size  # the same bytes as official
     for profile in PROFILES:
-        # A .gz goes out as it is, with or without host compression; the host gzips a plain .wasm.
+        # An .xz goes out as it is, with or without host compression; the host gzips a plain .wasm.
         for compression in ("gh-pages", "none"):
             sent = results["loads"][f"{profile}/{compression}"]["index.html"]["bytes_cold_by_file"][ours]["median"]
             assert sent >= size, f"{profile}/{compression}: {ours} sent as {sent} B, file {size} B"

@@ -29,7 +29,7 @@ def test_the_embedding_snippet_loads_embed_js_as_a_plain_script(built_site):
     assert "type=" not in own
 
 
-@pytest.mark.parametrize("name", ["embed.js", "embed-frame.js", "local-file.js"])
+@pytest.mark.parametrize("name", ["embed.js", "embed-frame.js", "local-file.js", "offline-copy.js"])
 def test_the_scripts_that_must_run_anywhere_are_classic(name, built_site):
     source = (STATIC / name).read_text(encoding="utf-8")
     assert not MODULE_SYNTAX.search(source), f"{name} must stay a classic script"

@@ -41,14 +41,14 @@ def test_site_url_adds_sitemap_and_canonical_links(tmp_path):
 def test_offline_manifest_lists_every_file_with_its_hash(built_site):
     manifest = json.loads((built_site / "_kd" / "offline.json").read_text())
     files = manifest["files"]
-    assert "index.html" in files and "_kd/pyodide/pyodide.asm.wasm.gz" in files
+    assert "index.html" in files and "_kd/pyodide/pyodide.asm.wasm.xz" in files
     for path, digest in files.items():
         assert hashlib.sha256((built_site / path).read_bytes()).hexdigest() == digest
     written = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.is_file()}
     # _kd/file/ serves only pages opened from disk, where no service worker runs.
     from_disk = {path for path in written if path.startswith("_kd/file/")}
-    # Readers fetch a precompressed runtime file's .gz, never the original beside it.
-    from_disk |= {path for path in written if f"{path}.gz" in files}
+    # Readers fetch a precompressed runtime file's .xz, never the original beside it.
+    from_disk |= {path for path in written if f"{path}.xz" in files}
     assert from_disk and "_kd/file/boot.js" in from_disk
     assert written - set(files) - from_disk == {"sw.js", "_kd/offline.json", ".kdsite-build", ".nojekyll", "404.html",
                                                 "kdsite-offline.zip"}

@@ -26,8 +26,8 @@ def test_runtime_folder_holds_only_what_the_site_needs(built_site):
     runtime = built_site / "_kd" / "pyodide"
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     wheels = {entry["file_name"] for entry in lock["packages"].values()}
-    # Beside each, what readers fetch instead: its .gz, and the list of them (precompress.py).
-    precompressed = {f"{name}.gz" for name in ("pyodide.asm.wasm", "python_stdlib.zip", *wheels)}
+    # Beside each, what readers fetch instead: its .xz, and the list of them (precompress.py).
+    precompressed = {f"{name}.xz" for name in ("pyodide.asm.wasm", "python_stdlib.zip", *wheels)}
     assert {p.name for p in runtime.iterdir()} == set(SITE_CORE_FILES) | wheels | precompressed | {"boot-files.js"}
     assert set(lock["packages"]) == {"kdsite", "numpy"}
     assert lock["info"]["version"] == PYODIDE_VERSION
@@ -56,6 +56,8 @@ def test_pages_and_our_scripts_name_no_other_host(built_site):
     assert ours
     for path in ours:
         text = path.read_text(encoding="utf-8")
+        if path.parent.name == "vendor":  # a release's license comment credits its authors' pages
+            text = re.sub(r"/\*![\s\S]*?\*/", "", text)
         # The W3C's namespace URIs (SVG, XHTML, MathML) are names, not places: nothing is fetched.
         assert not re.search(r"https?://(?!www\.w3\.org/)", text), f"{path} names a host"
         assert not re.search(r'(?:src|href)="(?:/|//)', text), f"{path} has a root-relative URL"

@@ -8,9 +8,11 @@ exactly those, and that no other module spells a message type itself.
 import importlib
 import inspect
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,9 @@ def node() -> str:
 
 
 def run_node(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([node(), *args], cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    # KDSITE_PYTHON: the Python the JS tests ask for what the build writes (xz files, …).
+    env = {**os.environ, "KDSITE_PYTHON": sys.executable}
+    return subprocess.run([node(), *args], cwd=PROJECT, capture_output=True, text=True, timeout=300, env=env)
 
 
 @pytest.fixture(scope="module")

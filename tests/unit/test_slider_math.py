@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+from kdsite.content import gather_pages
 from kdsite.core.display import number_text, small_fixed
 from kdsite.core.slider import MAX_POSITIONS, make_slider
 from kdsite.core.states import compute_state
+from kdsite.model import Widget
+from kdsite.render import make_environment, render_widget
 from kdsite.widgets import WIDGETS
 
 # (low, high, start): the issue's cases, then other members of the kind — tiny and huge
@@ -208,3 +213,73 @@ def test_tiny_kl_reads_less_than_not_zero_in_every_widget():
     assert le["readouts"]["kl"]["text"] == "< 0.001"
     assert le["readouts"]["loss-soft-term"]["text"] == "< 0.001"
     assert all(r["text"] != "0.000" or float(r["value"]) == 0 for r in le["readouts"].values())
+
+
+# ---- data-kd-start: a log slider names its start, so a host page can place a value on it ----
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("low,high,start", SCALES)
+def test_a_log_slider_carries_its_exact_start(low, high, start):
+    slider = make_slider(low, high, start)
+    attrs = slider.attributes()
+    if not slider.log:
+        assert "data-kd-start" not in attrs  # a linear slider's value is the quantity itself
+        return
+    # The text reads back as the very double (as JavaScript's Number() reads it), which is
+    # the quantity at position 0.
+    assert attrs["data-kd-start"] == repr(start) and float(attrs["data-kd-start"]) == start
+    assert slider.value_at(0.0) == float(attrs["data-kd-start"])
+
+
+class _RangeInputs(HTMLParser):
+    """The attributes of every <input type="range"> in a piece of HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.inputs: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "range":
+            self.inputs.append(attrs)
+
+
+def _site_widgets() -> list[tuple[str, dict]]:
+    """Return (name, validated config) of every widget on the project's pages."""
+    problems = []
+    pages = gather_pages(PROJECT / "content", problems)
+    assert problems == []
+    return [(w.name, w.config) for page in pages for w in page.widgets]
+
+
+def _case_widgets() -> list[tuple[str, dict]]:
+    cases = []
+    for name, raw, _path, _control in WIDGET_CASES:
+        config, issues = WIDGETS[name].validate(raw)
+        assert issues == []
+        cases.append((name, config))
+    return cases
+
+
+def test_every_log_slider_of_every_widget_carries_its_start_in_the_page():
+    env = make_environment(PROJECT / "templates")
+    seen = set()
+    for name, config in _case_widgets() + _site_widgets():
+        widget = Widget(name=name, id="w", config=config, file="x.md", line=1,
+                        state=compute_state(name, config, {}))
+        parser = _RangeInputs()
+        parser.feed(render_widget(env, widget))
+        for attrs in parser.inputs:
+            control = attrs["data-kd-control"]
+            if attrs.get("data-kd-scale") != "log":
+                assert "data-kd-start" not in attrs, (name, control)
+                continue
+            seen.add(name)
+            # The configured value is where the slider starts (test_widget_slider_starts_at_the_configured_value).
+            assert attrs.get("data-kd-start") == repr(float(config[control])), (name, control, attrs)
+            assert float(attrs["data-kd-start"]) == config[control]
+    # The widgets whose sliders are logarithmic here: temperature-explorer and loss-explorer
+    # always, distillation-viz with a wide temp_range.
+    assert seen == {"temperature-explorer", "loss-explorer", "distillation-viz"}
