@@ -89,14 +89,18 @@ class Slider:
     def attributes(self) -> dict[str, str]:
         """Return the `<input type=range>` attributes: min, max, step, value, data-kd-scale
         and, for a linear slider, data-kd-decimals (how many decimals each position has), for
-        a log slider data-kd-start (`start`, the quantity at position 0, as the shortest text
-        that reads back as the same double: a host page's value becomes a position by it)."""
+        a log slider data-kd-start (`start`, the quantity at position 0) and data-kd-low /
+        data-kd-high (the quantities at min and max, which lie off the grid), each as the
+        shortest text that reads back as the same double: a host page's value becomes a
+        position by them (kdsite/static/embed-frame.js)."""
         attributes = {"min": _attribute(self._input_value(self.first)),
                       "max": _attribute(self._input_value(self.last)),
                       "step": _attribute(self._step()), "value": _attribute(self._input_value(0)),
                       "data-kd-scale": "log" if self.log else "linear"}
         if self.log:
             attributes["data-kd-start"] = repr(self.start)
+            attributes["data-kd-low"] = repr(self.low)
+            attributes["data-kd-high"] = repr(self.high)
         else:
             attributes["data-kd-decimals"] = str(self.decimals)
         return attributes

@@ -100,11 +100,28 @@
       if (!(value > 0)) return { error: "must be above 0 on this logarithmic slider" };
       if (start === undefined) return { error: "this slider's scale cannot be read" };
       var step = Number(input.step) || 0;
+      var low = Number(input.getAttribute("data-kd-low"));
+      var high = Number(input.getAttribute("data-kd-high"));
       position = Math.log(value / start) / Math.LN10;
-      if (step > 0) position = Math.round(position / step) * step;
-      // Within half a step of an end is that end (the ends are the range's ends exactly).
-      if (position < min && position > min - step / 2) position = min;
-      if (position > max && position < max + step / 2) position = max;
+      if (step > 0 && low > 0 && high > 0) {
+        // The position whose quantity is nearest: the grid's (start·10^p) inside, and min and
+        // max, whose quantities are the range's ends exactly (off the grid, so a plain round
+        // would land a step short of them).
+        var quantity = function (p) {
+          return p <= min ? low : p >= max ? high : start * Math.pow(10, p);
+        };
+        var below = Math.max(min, Math.min(max, Math.floor(position / step) * step));
+        var above = Math.max(min, Math.min(max, below + step));
+        if (value <= low * (1 + 1e-12) && value >= low * (1 - 1e-12)) position = min;
+        else if (value <= high * (1 + 1e-12) && value >= high * (1 - 1e-12)) position = max;
+        else if (value < low || value > high) position = value < low ? min - step : max + step;
+        else position = Math.abs(quantity(above) - value) < Math.abs(quantity(below) - value) ? above : below;
+      } else if (step > 0) {
+        position = Math.round(position / step) * step;
+        // Within half a step of an end is that end (the ends are the range's ends exactly).
+        if (position < min && position > min - step / 2) position = min;
+        if (position > max && position < max + step / 2) position = max;
+      }
     }
     if (position < min || position > max) return { error: "out of range" };
     return { position: String(position) };

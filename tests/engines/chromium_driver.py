@@ -92,6 +92,9 @@ class ChromiumDriver(EngineDriver):
     def press(self, selector: str, key: str) -> None:
         self._call(lambda: self._page.press(selector, key))
 
+    def hover(self, selector: str) -> None:
+        self._call(lambda: self._page.hover(selector))
+
     def _console_errors(self) -> list[str]:
         # Playwright hands events over only while it is inside a call: make one round trip.
         self._page.evaluate("0")

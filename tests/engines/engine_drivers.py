@@ -77,6 +77,10 @@ class EngineDriver(ABC):
         """Focus the element matching a CSS selector and press a key ("ArrowRight", "Home", "a")."""
 
     @abstractmethod
+    def hover(self, selector: str) -> None:
+        """Move the pointer over the centre of the element matching a CSS selector (scrolled into view)."""
+
+    @abstractmethod
     def console_errors(self) -> list[str]:
         """Return the console.error messages and uncaught errors of the page since open()."""
 

@@ -117,6 +117,9 @@ class FirefoxDriver(EngineDriver):
     def press(self, selector: str, key: str) -> None:
         self._request("press", selector=selector, key=key)
 
+    def hover(self, selector: str) -> None:
+        self._request("hover", selector=selector)
+
     def console_errors(self) -> list[str]:
         return self._request("errors")
 

@@ -59,8 +59,13 @@ const OPS = {
     return null;
   },
   async press({ selector, key }) {
-    await page.focus(selector);
+    // el.focus(), not page.focus(): Puppeteer's refuses SVG elements ("non-HTMLElement").
+    await page.$eval(selector, (el) => el.focus());
     await page.keyboard.press(key);
+    return null;
+  },
+  async hover({ selector }) {
+    await page.hover(selector);
     return null;
   },
   async errors() {

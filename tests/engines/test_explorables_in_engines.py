@@ -96,15 +96,9 @@ FIGURE = "[data-kd-figure='accuracy-vs-size']"
 
 
 def focused_point(engine) -> str:
-    """Return the selector to press a key on while a point has the focus.
-
-    The Firefox driver (puppeteer) focuses its target with HTMLElement's focus() and refuses an
-    SVG element ("Cannot focus non-HTMLElement"), so there the key is pressed on the figure: an
-    HTML element that cannot take the focus, so the point keeps it and gets the key, as a
-    reader's would (if the figure took the focus, no point would have it and the wait fails).
-    WebKit's driver sends keys only to an element that can take the focus: the point itself.
-    """
-    return FIGURE if engine.name == "firefox" else "[data-kd-point]:focus"
+    """Return the selector to press a key on while a point has the focus: the point itself (the
+    drivers focus their target with el.focus(), which SVG elements have too)."""
+    return "[data-kd-point]:focus"
 
 
 @pytest.fixture(scope="module")
@@ -195,10 +189,7 @@ def test_the_flow_diagram_is_described_and_each_focused_card_lights_its_part(eng
 
 
 def test_a_hovered_card_lights_its_part(engine, engine_site_url):
-    hover = getattr(engine, "hover", None)
-    if hover is None:
-        pytest.skip(f"{engine.name}: the engine driver has no hover(selector) yet (engine_drivers.py); "
-                    "tests/browser/test_explorable_figures.py hovers the cards in Chromium")
+    hover = engine.hover
     engine.open(engine_site_url + "loss.html")
     engine.wait_until("document.querySelector('[data-kd-widget=\"loss-explorer\"]').dataset.kdState === 'ready'")
     for term, part in CARDS.items():
@@ -232,9 +223,15 @@ def loss_host_url(tmp_path_factory, engine_site_url):
     server.server_close()
 
 
-def position(value: float, start: float) -> float:
-    """Return the log slider's position nearest `value` (kdsite/core/slider.py), as embed-frame.js finds it."""
-    steps = math.log10(value / start) * PER_DECADE
+def position(value: float, slider) -> float:
+    """Return the log slider's position for `value` (kdsite/core/slider.py), as embed-frame.js finds
+    it: min and max for the range's ends (their quantities, off the grid), else the nearest step."""
+    attributes = slider.attributes()
+    if value == slider.high:
+        return float(attributes["max"])
+    if value == slider.low:
+        return float(attributes["min"])
+    steps = math.log10(value / slider.start) * PER_DECADE
     # Not near a tie, where JavaScript's and Python's logarithms could round apart.
     assert abs(steps - math.floor(steps) - 0.5) > 0.01, value
     return round(steps) / PER_DECADE
@@ -263,10 +260,12 @@ def test_a_host_sets_the_log_temperature_and_hears_pythons_numbers(engine, loss_
         engine.wait_until(f"window.__kdChanges.length > {heard}"
                           f" && window.__kdChanges.at(-1).controls.temperature !== {js(previous)}")
         detail = engine.evaluate("window.__kdChanges.at(-1)")
-        want = compute_state("loss-explorer", config, {"temperature_position": position(value, slider.start)})
+        want = compute_state("loss-explorer", config, {"temperature_position": position(value, slider)})
         assert {part: detail[part] for part in ("controls", "readouts")} == values(want), (engine.name, value)
         # It lands on the value: the readout says the value the host asked for.
         assert float(want["controls"]["temperature"]["text"]) == value, (value, want["controls"]["temperature"])
+        if value in (slider.low, slider.high):  # an end is reached exactly, not a step short
+            assert float(detail["controls"]["temperature"]) == value, (value, detail["controls"])
         assert detail["widget"] == "loss-explorer" and detail["id"] == "loss-explorer"
         previous = detail["controls"]["temperature"]
     assert engine.console_errors() == []

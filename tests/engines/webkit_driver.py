@@ -123,6 +123,14 @@ class WebKitDriver(EngineDriver):
         name = KEY_NAMES.get(key)
         self._driver.find_element(By.CSS_SELECTOR, selector).send_keys(getattr(Keys, name) if name else key)
 
+    def hover(self, selector: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.by import By
+
+        element = self._driver.find_element(By.CSS_SELECTOR, selector)
+        self._driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        ActionChains(self._driver).move_to_element(element).perform()
+
     def console_errors(self) -> list[str]:
         return json.loads(self._driver.execute_script("return JSON.stringify(window.__kdEngineErrors || [])"))
 

@@ -231,6 +231,9 @@ def test_a_log_slider_carries_its_exact_start(low, high, start):
     # the quantity at position 0.
     assert attrs["data-kd-start"] == repr(start) and float(attrs["data-kd-start"]) == start
     assert slider.value_at(0.0) == float(attrs["data-kd-start"])
+    # The ends: what min and max read as, exactly (a host page snaps a value there by them).
+    assert float(attrs["data-kd-low"]) == slider.value_at(float(attrs["min"])) == low
+    assert float(attrs["data-kd-high"]) == slider.value_at(float(attrs["max"])) == high
 
 
 class _RangeInputs(HTMLParser):
