@@ -4,6 +4,10 @@
 // works offline after one visit. Online, requests go to the network as if there were no
 // worker: answering them from the cache made every page start ~0.4 s slower, because
 // Chromium keeps compiled WebAssembly (and its HTTP cache) only for responses it fetched.
+// Except when the site cannot be reached although the browser believes it is online (a
+// captive portal, a flaky mobile link, a server that is down): a page the network fails to
+// bring is answered from the cache, and so is everything after it until the network answers
+// again.
 // A new build changes VERSION, so the browser installs a new worker, which caches the new
 // files and then deletes every older kdsite cache. The build may ship Pyodide's big files only as
 // `.xz` (kdsite/pyodide/precompress.py); those are cached as they are, and the Python worker
@@ -56,16 +60,42 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+/** This build's cached copy of a request's file, or undefined. */
+async function cached(request) {
+  const cache = await caches.open(CACHE);
+  const url = new URL(request.url);
+  url.search = "";
+  url.hash = "";
+  if (url.pathname.endsWith("/")) url.pathname += "index.html";
+  return cache.match(url.href);
+}
+
+// Set when a page could not be fetched although the browser is online; cleared when the network
+// answers again. Kept in memory only: the browser stops an idle worker, and then it is online
+// mode again, as it should be.
+let unreachable = false;
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(ROOT.href)) return;
-  if (self.navigator.onLine) return;
+  const online = self.navigator.onLine;
+  if (!(online && request.mode === "navigate")) {
+    if (online && !unreachable) return; // online: straight to the network, as without this worker
+    event.respondWith((async () => (await cached(request)) || fetch(request))());
+    return;
+  }
+  // Online, a page (a few kB through this worker): from the network, or from the cache when the
+  // network fails, which puts the files the page asks for next on the cache too.
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const url = new URL(request.url);
-    url.search = "";
-    url.hash = "";
-    if (url.pathname.endsWith("/")) url.pathname += "index.html";
-    return (await cache.match(url.href)) || fetch(request);
+    try {
+      const response = await fetch(request);
+      unreachable = false;
+      return response;
+    } catch (err) {
+      const copy = await cached(request);
+      if (!copy) throw err;
+      unreachable = true;
+      return copy;
+    }
   })());
 });

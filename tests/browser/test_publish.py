@@ -49,6 +49,28 @@ def test_offline_after_one_visit(browser, site_url):
     context.close()
 
 
+def test_a_site_that_cannot_be_reached_while_online_opens_from_the_offline_copy(browser, built_site, serve_site):
+    # A captive portal, a flaky link, a server that is down: the browser believes it is online.
+    server, url = serve_site(built_site, "/gone/")
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector('[data-kd-offline="ready"]', state="visible", timeout=120_000)
+        server.shutdown()
+        server.server_close()
+        page.goto(url + "temperature.html")
+        assert page.evaluate("navigator.onLine") is True
+        assert page.locator("[data-kd-widget]").count() == 1
+        page.wait_for_function(READY, timeout=90_000)
+        slider = page.locator('input[data-kd-control="temperature"]')
+        slider.evaluate("(el) => { el.value = '0.5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+        page.wait_for_function("() => Math.abs(parseFloat(document.querySelector("
+                               "'[data-kd-readout=temperature]').dataset.value) - 10 ** 0.5) < 1e-9")
+    finally:
+        context.close()
+
+
 def test_opened_from_disk_without_its_file_bundle_every_page_is_readable_and_says_how_to_go_live(
         browser, built_site, tmp_path):
     # With _kd/file/ the pages go live from disk (tests/browser/test_file_url.py); a copy that
