@@ -32,6 +32,14 @@ def test_the_same_site_works_at_the_domain_root(page, built_site, serve_site):
         server.shutdown()
 
 
+def move_the_temperature_and_see_python_answer(page) -> None:
+    """On temperature.html: move the (log) slider half a decade; Python's readout follows."""
+    slider = page.locator('input[data-kd-control="temperature"]')
+    slider.evaluate("(el) => { el.value = '0.5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_function("() => Math.abs(parseFloat(document.querySelector("
+                           "'[data-kd-readout=temperature]').dataset.value) - 10 ** 0.5) < 1e-9")
+
+
 def test_offline_after_one_visit(browser, site_url):
     context = browser.new_context(service_workers="allow")
     page = context.new_page()
@@ -42,10 +50,7 @@ def test_offline_after_one_visit(browser, site_url):
     page.goto(site_url + "temperature.html")
     assert page.locator("[data-kd-widget]").count() == 1
     page.wait_for_function(READY, timeout=90_000)
-    slider = page.locator('input[data-kd-control="temperature"]')
-    slider.evaluate("(el) => { el.value = '0.5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
-    page.wait_for_function("() => Math.abs(parseFloat(document.querySelector("
-                           "'[data-kd-readout=temperature]').dataset.value) - 10 ** 0.5) < 1e-9")
+    move_the_temperature_and_see_python_answer(page)
     context.close()
 
 
@@ -63,10 +68,7 @@ def test_a_site_that_cannot_be_reached_while_online_opens_from_the_offline_copy(
         assert page.evaluate("navigator.onLine") is True
         assert page.locator("[data-kd-widget]").count() == 1
         page.wait_for_function(READY, timeout=90_000)
-        slider = page.locator('input[data-kd-control="temperature"]')
-        slider.evaluate("(el) => { el.value = '0.5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
-        page.wait_for_function("() => Math.abs(parseFloat(document.querySelector("
-                               "'[data-kd-readout=temperature]').dataset.value) - 10 ** 0.5) < 1e-9")
+        move_the_temperature_and_see_python_answer(page)
     finally:
         context.close()
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from engine_drivers import DEFAULT_TIMEOUT_S, launch
+from host_pages import host_page
 
 from kdsite.core.states import compute_state
 from kdsite.offline_zip import FOLDER
@@ -92,18 +93,9 @@ def test_training_advances(engine, engine_site_url):
 @pytest.fixture(scope="module")
 def host_url(tmp_path_factory, engine_site_url):
     """A host page on another origin (its own port) embedding a widget with embed.js as a plain script."""
-    folder = tmp_path_factory.mktemp("host")
-    (folder / "host.html").write_text(f"""<!doctype html><html><head><title>Host</title>
-<link rel="icon" href="data:,"></head><body>
-<iframe id="good" data-kdsite-embed src="{engine_site_url}embed/index/distillation-viz-1.html" title="widget"
-        width="100%" height="150" sandbox="allow-scripts allow-same-origin"></iframe>
-<script src="{engine_site_url}_kd/static/embed.js"></script>
-</body></html>""")
-    server = make_server(folder, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/host.html"
-    server.shutdown()
-    server.server_close()
+    with host_page(tmp_path_factory.mktemp("host"), engine_site_url, "embed/index/distillation-viz-1.html",
+                   "good", "widget") as url:
+        yield url
 
 
 def test_a_cross_origin_embed_sizes_its_iframe_and_is_live(engine, host_url):

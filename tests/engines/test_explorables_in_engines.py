@@ -15,17 +15,16 @@ import json
 import math
 import re
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from host_pages import host_page
 from test_core_scenarios import READY
 
 from kdsite.core.slider import PER_DECADE
 from kdsite.core.states import compute_state
 from kdsite.core.states.loss_explorer import sliders as loss_sliders
 from kdsite.figures import accuracy_vs_size as chart
-from kdsite.serve import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from test_explorable_figures import DETAILS, check_details  # noqa: E402  (tests/browser is not a package)
@@ -209,18 +208,9 @@ EMBED = "kdsite.embeds[0]"
 @pytest.fixture(scope="module")
 def loss_host_url(tmp_path_factory, engine_site_url):
     """A host page on another origin (its own port) embedding the loss explorer with embed.js."""
-    folder = tmp_path_factory.mktemp("loss-host")
-    (folder / "host.html").write_text(f"""<!doctype html><html><head><title>Host</title>
-<link rel="icon" href="data:,"></head><body>
-<iframe id="loss" data-kdsite-embed src="{engine_site_url}{LOSS_EMBED}" title="loss explorer"
-        width="100%" height="150" sandbox="allow-scripts allow-same-origin"></iframe>
-<script src="{engine_site_url}_kd/static/embed.js"></script>
-</body></html>""")
-    server = make_server(folder, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/host.html"
-    server.shutdown()
-    server.server_close()
+    with host_page(tmp_path_factory.mktemp("loss-host"), engine_site_url, LOSS_EMBED, "loss",
+                   "loss explorer") as url:
+        yield url
 
 
 def position(value: float, slider) -> float:
