@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from kdsite.core.data import Dataset, make_dataset
 from kdsite.core.mlp import MLP, logits, parameter_count
 from kdsite.core.softening import soften_logits
-from kdsite.core.training import Metrics, Settings, evaluate, initial_student, train, trained_teacher
+from kdsite.core.training import Metrics, Settings, accuracy, initial_student, score, train, trained_teacher
 
 GRID = 32  # decision-region map resolution per side
 TIMING_SECONDS = 0.05  # how long to time a forward pass, so a coarse browser clock still resolves it
@@ -60,26 +61,87 @@ def seconds_per_sample(model: MLP, x: np.ndarray) -> float:
     return elapsed / (repeats * len(x))
 
 
+@dataclass(frozen=True)
+class RunStart:
+    """Where every run with one (teacher layers, student layers, seed) starts, whatever its T, α
+    and epochs: the data, the trained teacher, the students' initial weights, and the logits
+    epoch 0 is scored on. Shared by those runs, so never changed: its arrays are read-only, and
+    runs train copies of `student`."""
+
+    data: Dataset
+    transfer: Dataset  # the students' labelled points (data.transfer_set())
+    teacher: MLP
+    student: MLP  # both students' initial weights
+    # Logits, shape (points, classes): the teacher's on data.x_train, and the teacher's and the
+    # initial student's on the transfer points and on the test points (data.x_test).
+    teacher_train: np.ndarray
+    teacher_transfer: np.ndarray
+    teacher_test: np.ndarray
+    student_transfer: np.ndarray
+    student_test: np.ndarray
+
+
+def _read_only(*arrays: np.ndarray) -> None:
+    for array in arrays:
+        array.setflags(write=False)
+
+
+# A slider move restarts the run with a new T or α: it starts where the last run started, so
+# the forward passes of epoch 0 are done once per architecture and seed (16: a few pages' worth).
+@lru_cache(maxsize=16)
+def run_start(teacher_layers: int, student_layers: int, seed: int) -> RunStart:
+    """Return the start of every run with these architectures and this seed (computed once)."""
+    data = make_dataset(seed)
+    transfer = data.transfer_set()
+    teacher = trained_teacher(teacher_layers, seed)
+    student = initial_student(student_layers, seed)
+    start = RunStart(data, transfer, teacher, student,
+                     teacher_train=logits(teacher, data.x_train),
+                     teacher_transfer=logits(teacher, transfer.x_train),
+                     teacher_test=logits(teacher, data.x_test),
+                     student_transfer=logits(student, transfer.x_train),
+                     student_test=logits(student, data.x_test))
+    _read_only(data.x_train, data.y_train, data.x_test, data.y_test, transfer.x_train, transfer.y_train,
+               *teacher.weights, *teacher.biases, *student.weights, *student.biases, start.teacher_train,
+               start.teacher_transfer, start.teacher_test, start.student_transfer, start.student_test)
+    return start
+
+
 class LabRun:
     """One run of the lab: the teacher (trained once) and two students trained in lockstep."""
 
     def __init__(self, settings: LabSettings):
         self.settings = settings
-        self.data: Dataset = make_dataset(settings.seed)
-        self.transfer = self.data.transfer_set()
-        self.teacher = trained_teacher(settings.teacher_layers, settings.seed)
-        self.scratch = initial_student(settings.student_layers, settings.seed)
-        self.distilled = self.scratch.copy()
+        start = self.start = run_start(settings.teacher_layers, settings.student_layers, settings.seed)
+        self.data: Dataset = start.data
+        self.transfer = start.transfer
+        self.teacher = start.teacher
+        self.scratch = start.student.copy()
+        self.distilled = start.student.copy()
         # Each student is scored by its own loss: the scratch student's total is its hard loss.
         scratch_settings, distilled_settings = settings.training(0.0), settings.training(settings.alpha)
         self._scratch_steps = train(self.scratch, self.transfer, scratch_settings, self.teacher)
         self._distilled_steps = train(self.distilled, self.transfer, distilled_settings, self.teacher)
+        # Epoch 0: both students still hold the start's weights, so its logits score them.
+        at_start = (start.student_transfer, start.teacher_transfer, start.student_test, start.teacher_test)
         self.history: list[tuple[Metrics, Metrics]] = [(
-            evaluate(self.scratch, self.transfer, self.teacher, scratch_settings, 0),
-            evaluate(self.distilled, self.transfer, self.teacher, distilled_settings, 0),
+            score(*at_start, self.transfer, scratch_settings, 0),
+            score(*at_start, self.transfer, distilled_settings, 0),
         )]
-        self.teacher_metrics = evaluate(self.teacher, self.data, self.teacher, scratch_settings, 0)
         self._timings: dict[str, float] | None = None
+
+    @cached_property
+    def teacher_metrics(self) -> Metrics:
+        """Return the teacher's metrics on the whole data set (its losses at the run's T)."""
+        start = self.start
+        return score(start.teacher_train, start.teacher_train, start.teacher_test, start.teacher_test,
+                     self.data, self.settings.training(0.0), 0)
+
+    @property
+    def teacher_accuracy(self) -> float:
+        """Return the teacher's test accuracy: teacher_metrics.test_accuracy, which T and α do
+        not change, without computing the metrics' losses (the lab shows only this)."""
+        return accuracy(self.start.teacher_test, self.data.y_test)
 
     @property
     def epoch(self) -> int:
@@ -108,7 +170,7 @@ class LabRun:
 
     def default_point(self) -> int:
         """Return the test point the teacher is least sure about: where dark knowledge shows."""
-        probs = soften_logits(logits(self.teacher, self.data.x_test))
+        probs = soften_logits(self.start.teacher_test)
         return int(np.argmin(probs.max(axis=1)))
 
     def timings(self) -> dict[str, float]:

@@ -50,17 +50,27 @@ class Metrics:
 
 def evaluate(model: MLP, data: Dataset, teacher: MLP, settings: Settings, epoch: int) -> Metrics:
     """Return the metrics of `model` on the whole data set against the teacher."""
-    z_train = logits(model, data.x_train)
-    loss = distillation_loss(z_train, logits(teacher, data.x_train), data.y_train,
-                             settings.temperature, settings.alpha)
-    test_pred = logits(model, data.x_test).argmax(axis=1)
-    teacher_pred = logits(teacher, data.x_test).argmax(axis=1)
+    return score(logits(model, data.x_train), logits(teacher, data.x_train),
+                 logits(model, data.x_test), logits(teacher, data.x_test), data, settings, epoch)
+
+
+def score(z_train: np.ndarray, teacher_train: np.ndarray, z_test: np.ndarray, teacher_test: np.ndarray,
+          data: Dataset, settings: Settings, epoch: int) -> Metrics:
+    """Return what `evaluate` returns, from the logits it would compute: the model's and the
+    teacher's on `data.x_train` (shape (n_train, classes)) and on `data.x_test` (n_test, classes).
+    For callers that already hold them (kdsite.core.lab scores every run's epoch 0 this way)."""
+    loss = distillation_loss(z_train, teacher_train, data.y_train, settings.temperature, settings.alpha)
     return Metrics(
         epoch=epoch, loss_hard=loss.hard, loss_soft=loss.soft, loss_total=loss.total, kl=loss.kl,
-        train_accuracy=float(np.mean(z_train.argmax(axis=1) == data.y_train)),
-        test_accuracy=float(np.mean(test_pred == data.y_test)),
-        agreement=float(np.mean(test_pred == teacher_pred)),
+        train_accuracy=accuracy(z_train, data.y_train),
+        test_accuracy=accuracy(z_test, data.y_test),
+        agreement=accuracy(z_test, teacher_test.argmax(axis=1)),
     )
+
+
+def accuracy(z: np.ndarray, classes: np.ndarray) -> float:
+    """Return the share of rows of logits `z` (n, classes) whose largest entry is at `classes` (n,)."""
+    return float(np.mean(z.argmax(axis=1) == classes))
 
 
 def _epochs(model: MLP, data: Dataset, settings: Settings, teacher: MLP | None) -> Iterator[int]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kdsite.core.display import data_value, percent, small_fixed
-from kdsite.core.lab import GRID, LabRun, LabSettings, decision_runs
+from kdsite.core.lab import GRID, LabRun, LabSettings, decision_runs, run_start
 from kdsite.core.network_diagram import network_diagram
 from kdsite.core.slider import Slider, control_value, make_slider
 
@@ -23,11 +24,12 @@ TICKS = 4  # at most this many steps along an axis
 _RUNS: dict[str, LabRun] = {}
 
 
-def lab_settings(config: dict, controls: dict) -> LabSettings:
+def lab_settings(config: dict, controls: dict, scales: dict[str, Slider] | None = None) -> LabSettings:
     """Return the run settings from the widget's config, overridden by the reader's controls
-    (T and α as values, or as their sliders' positions: see kdsite.core.slider)."""
+    (T and α as values, or as their sliders' positions: see kdsite.core.slider); `scales` are
+    `sliders(config)`, for a caller that has them already."""
     pick = lambda control, key: controls.get(control, config[key])  # noqa: E731
-    scales = sliders(config)
+    scales = scales or sliders(config)
     return LabSettings(
         teacher_layers=int(pick("teacher-layers", "teacher_layers")),
         student_layers=int(pick("student-layers", "student_layers")),
@@ -95,24 +97,57 @@ def _normalise(points, bounds) -> list[list[float]]:
     return [[round((x - xmin) / (xmax - xmin), 5), round((ymax - y) / (ymax - ymin), 5)] for x, y in points]
 
 
-# What neither T nor α changes, by (teacher layers, seed): a run's data and teacher depend
-# on nothing else (LabRun.__init__).
-_FIXED: dict[tuple[int, int], tuple[list, dict]] = {}
+@dataclass
+class _Fixed:
+    """What a run's state shows that neither T, α nor the epochs change: the parts decided by
+    the architectures and the seed alone (kdsite.core.lab.RunStart), and the epoch-0 students."""
+
+    teacher_regions: list
+    points: dict
+    diagrams: dict
+    default_point: int  # LabRun.default_point: the teacher's least sure test point
+    start_regions: dict  # the three maps at epoch 0, where both students hold the start's weights
+    start_predictions: dict[int, dict] = field(default_factory=dict)  # epoch-0 panels by test point
+    texts: dict[str, str] = field(default_factory=dict)  # JSON of points, diagrams, start_regions
+
+    def text(self, name: str) -> str:
+        """Return the JSON text of the part `name`, encoded once: most of a state's text."""
+        if name not in self.texts:
+            self.texts[name] = json.dumps(getattr(self, name), allow_nan=False)
+        return self.texts[name]
 
 
-def _fixed_parts(run: LabRun) -> tuple[list, dict]:
-    """Return the teacher's decision map and the points of the run's data, computed once."""
-    key = (run.settings.teacher_layers, run.settings.seed)
+# By (teacher layers, student layers, seed): every slider move restarts a run, and most of an
+# epoch-0 state is the same as the last one's. At most 16 entries (then it starts again).
+# States share these lists and dicts: whoever gets a state reads it, never changes it.
+_FIXED: dict[tuple[int, int, int], _Fixed] = {}
+
+
+def clear_caches() -> None:
+    """Forget every run start and fixed part computed so far (the next state computes them)."""
+    run_start.cache_clear()
+    _FIXED.clear()
+
+
+def _fixed_parts(run: LabRun) -> _Fixed:
+    """Return the parts of the run's state that only its architectures and seed decide."""
+    s = run.settings
+    key = (s.teacher_layers, s.student_layers, s.seed)
     if key not in _FIXED:
         if len(_FIXED) >= 16:
             _FIXED.clear()
-        bounds = run.data.bounds
+        start, bounds = run.start, run.data.bounds
+        teacher_params, student_params = (int(n) for n in run.parameters())
         points = {
-            "test": [[*uv, int(c)] for uv, c in zip(_normalise(run.data.x_test, bounds), run.data.y_test)],
-            "transfer": [[*uv, int(c)] for uv, c in zip(_normalise(run.transfer.x_train, bounds),
-                                                         run.transfer.y_train)],
+            "test": [[*uv, int(c)] for uv, c in zip(_normalise(start.data.x_test, bounds), start.data.y_test)],
+            "transfer": [[*uv, int(c)] for uv, c in zip(_normalise(start.transfer.x_train, bounds),
+                                                         start.transfer.y_train)],
         }
-        _FIXED[key] = (decision_runs(run.teacher, bounds), points)
+        diagrams = {"teacher": network_diagram("Teacher", start.teacher.sizes, teacher_params),
+                    "student": network_diagram("Student", start.student.sizes, student_params)}
+        teacher_regions, student_regions = decision_runs(start.teacher, bounds), decision_runs(start.student, bounds)
+        start_regions = {"teacher": teacher_regions, "scratch": student_regions, "distilled": student_regions}
+        _FIXED[key] = _Fixed(teacher_regions, points, diagrams, run.default_point(), start_regions)
     return _FIXED[key]
 
 
@@ -137,15 +172,16 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
     t_text, a_text = scales["temperature"].text(s.temperature), scales["alpha"].text(s.alpha)
     scratch, distilled = run.history[-1]
     teacher_params, student_params = (int(n) for n in run.parameters())
-    bounds = run.data.bounds
-    point = run.default_point() if point is None else max(0, min(int(point), len(run.data.y_test) - 1))
+    teacher_accuracy = run.teacher_accuracy
+    fixed = _fixed_parts(run)
+    point = fixed.default_point if point is None else max(0, min(int(point), len(run.data.y_test) - 1))
     readouts = {
         "epoch": _readout(run.epoch, str(run.epoch)),
         "loss-hard": _readout(distilled.loss_hard, small_fixed(distilled.loss_hard, 3)),
         "loss-soft": _readout(distilled.loss_soft, small_fixed(distilled.loss_soft, 3)),
         "loss-total": _readout(distilled.loss_total, small_fixed(distilled.loss_total, 3)),
         "kl": _readout(distilled.kl, small_fixed(distilled.kl, 4)),
-        "accuracy-teacher": _readout(run.teacher_metrics.test_accuracy, percent(run.teacher_metrics.test_accuracy)),
+        "accuracy-teacher": _readout(teacher_accuracy, percent(teacher_accuracy)),
         "accuracy-scratch": _readout(scratch.test_accuracy, percent(scratch.test_accuracy)),
         "accuracy-distilled": _readout(distilled.test_accuracy, percent(distilled.test_accuracy)),
         "agreement-scratch": _readout(scratch.agreement, percent(scratch.agreement)),
@@ -156,10 +192,17 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
     if timings:
         for key, seconds in timings.items():
             readouts[f"time-{key}"] = _readout(seconds, f"{seconds * 1e6:.1f} µs")
-    # Every slider move restarts a run: reuse what only the teacher and the data decide
-    # (about half the work of an epoch-0 state), keyed by the run's teacher and data seed.
-    teacher_regions, points = _fixed_parts(run)
-    scratch_regions = decision_runs(run.scratch, bounds)
+    # At epoch 0 both students still hold the start's weights: their map and panel are the start's.
+    if run.epoch == 0:
+        regions = fixed.start_regions
+        if point not in fixed.start_predictions:
+            fixed.start_predictions[point] = _prediction(run, point)
+        prediction = fixed.start_predictions[point]
+    else:
+        bounds = run.data.bounds
+        regions = {"teacher": fixed.teacher_regions, "scratch": decision_runs(run.scratch, bounds),
+                   "distilled": decision_runs(run.distilled, bounds)}
+        prediction = _prediction(run, point)
     history = run.history
     curves = {
         "loss-hard": [m.loss_hard for _, m in history],
@@ -184,23 +227,15 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
         "curves": curves,
         "charts": chart_axes(curves, s.epochs),
         "grid": GRID,
-        "regions": {
-            "teacher": teacher_regions,
-            "scratch": scratch_regions,
-            # Both students start from the same weights: at epoch 0 their maps are one map.
-            "distilled": scratch_regions if run.epoch == 0 else decision_runs(run.distilled, bounds),
-        },
+        "regions": regions,
         # The architectures as drawn (kdsite/core/network_diagram.py); the page only draws them.
-        "diagrams": {
-            "teacher": network_diagram("Teacher", run.teacher.sizes, teacher_params),
-            "student": network_diagram("Student", run.scratch.sizes, student_params),
-        },
+        "diagrams": fixed.diagrams,
         "classes": list(run.data.names),
-        "points": points,
-        "prediction": _prediction(run, point),
+        "points": fixed.points,
+        "prediction": prediction,
         "aria_label": (
             f"Training lab at epoch {run.epoch} of {s.epochs}, T = {t_text}, "
-            f"α = {a_text}. Test accuracy: teacher {percent(run.teacher_metrics.test_accuracy)}, "
+            f"α = {a_text}. Test accuracy: teacher {percent(teacher_accuracy)}, "
             f"scratch student {percent(scratch.test_accuracy)}, distilled student {percent(distilled.test_accuracy)}. "
             f"Agreement with the teacher: scratch {percent(scratch.agreement)}, "
             f"distilled {percent(distilled.agreement)}."
@@ -210,8 +245,9 @@ def lab_state(run: LabRun, point: int | None = None, timings: dict | None = None
 
 def training_lab_state(config: dict, controls: dict) -> dict:
     """Return the lab at epoch 0 for these settings (the build's pre-rendered state)."""
-    return lab_state(LabRun(lab_settings(config, controls)), controls.get("point", config.get("point")),
-                     scales=sliders(config))
+    scales = sliders(config)
+    return lab_state(LabRun(lab_settings(config, controls, scales)), controls.get("point", config.get("point")),
+                     scales=scales)
 
 
 def train_json(run_id: str, config_json: str, controls_json: str, epochs: int, restart: bool) -> str:
@@ -221,11 +257,26 @@ def train_json(run_id: str, config_json: str, controls_json: str, epochs: int, r
     (tests/unit/test_protocol_js.py checks the parameters).
     """
     config, controls = json.loads(config_json), json.loads(controls_json)
-    settings = lab_settings(config, controls)
+    scales = sliders(config)
+    settings = lab_settings(config, controls, scales)
     run = _RUNS.get(run_id)
     if restart or run is None or run.settings != settings:
         run = _RUNS[run_id] = LabRun(settings)
     run.step(epochs)
     timings = run.timings() if run.done else None
-    state = lab_state(run, controls.get("point", config.get("point")), timings, sliders(config))
-    return json.dumps(state, allow_nan=False)
+    state = lab_state(run, controls.get("point", config.get("point")), timings, scales)
+    return _state_json(state, _fixed_parts(run))
+
+
+# The state's values that may be a _Fixed's own, by the name of that _Fixed part.
+_SHARED = {"points": "points", "diagrams": "diagrams", "regions": "start_regions"}
+
+
+def _state_json(state: dict, fixed: _Fixed) -> str:
+    """Return json.dumps(state, allow_nan=False) but for the order of the keys: each value that
+    is a part of `fixed` (the same object) is written as that part's text, encoded once."""
+    shared = {key: name for key, name in _SHARED.items() if state[key] is getattr(fixed, name)}
+    text = json.dumps({key: value for key, value in state.items() if key not in shared}, allow_nan=False)
+    if not shared:
+        return text
+    return text[:-1] + "".join(f", {json.dumps(key)}: {fixed.text(name)}" for key, name in shared.items()) + "}"
