@@ -186,4 +186,11 @@ async function boot() {
   while (queue.length) answer(queue.shift());
 }
 
+// Once Python has failed with a message naming the cause, the downloads and promises it leaves
+// behind (a wheel still arriving, a lock Pyodide never awaited) may still fail, for instance when
+// the page closes: that says nothing new, so it is not reported again as an uncaught error.
+self.addEventListener("unhandledrejection", (event) => {
+  if (failed) event.preventDefault();
+});
+
 boot().catch((err) => fatal(`Python failed to start: ${lastLine(err)}`));
