@@ -36,7 +36,7 @@ PEERS = ("naive", "pyscript")
 LOAD_KEYS = ("fcp_ms", "tti_cold_ms", "tti_warm_ms", "bytes_cold", "bytes_warm")
 RATIOS = {"tti_cold": "tti_cold_ms", "tti_warm": "tti_warm_ms", "bytes_cold": "bytes_cold"}
 # For the printed estimate only: seconds a load spends besides moving bytes, on these machines.
-EST_LOAD_S = 2.0 + 8.0 + 3.0  # launch and settle, cold start, warm start
+EST_LOAD_S = 2.0 + 8.0 + 2.0 + 3.0  # launch and settle, cold start, reading, warm start
 EST_ROUND_TRIPS = 20  # round trips of a cold load that do not overlap
 
 
@@ -93,6 +93,7 @@ def measure_load(playwright, chromium: str, guard: Guard, server: PagesServer, p
     url = server.base + path
     with browser.fresh_profile(playwright, chromium, guard) as tab:
         cold = browser.load(tab, url, server.meter)
+        tab.wait_for_timeout(browser.READ_S * 1000)
         warm = browser.load(tab, url, server.meter)
         sample = {"fcp_ms": cold.fcp_ms, "tti_cold_ms": cold.tti_ms, "tti_warm_ms": warm.tti_ms,
                   "bytes_cold": cold.bytes, "bytes_warm": warm.bytes,

@@ -2,7 +2,7 @@
 
 Cold vs warm: every measured page gets a brand-new persistent profile (a fresh temporary
 user-data folder), so its first load starts with an empty HTTP cache and no compiled-code
-cache; the second load in the same profile is the warm one. A persistent profile, not an
+cache; the second load in the same profile, READ_S after the first, is the warm one. A persistent profile, not an
 incognito context, because incognito keeps its cache in memory with a per-entry limit that
 the 10 MB pyodide.asm.wasm exceeds: "warm" would download it again.
 
@@ -34,6 +34,10 @@ READY_TIMEOUT_MS = 180_000  # a loaded 2-core machine can take tens of seconds t
 TRAIN_TIMEOUT_MS = 900_000
 INPUT_TIMEOUT_MS = 10_000
 SETTLE_S = 1.0  # after launch, before the first load: ~4x the start-up burst measured
+# Between the cold and the warm load: a reader's next visit comes after they read the page, and
+# a browser stores what a page fetched and compiled (its HTTP and code caches, Cache Storage)
+# in the background after it is interactive. The same pause for every page and peer.
+READ_S = 2.0
 READY_POLL_MS = 250  # how often the harness looks for probe.js's result; does not change it
 # Worker boot stages reported by worker.js, in order; probe.js times the first of each.
 BOOT_STAGES = ("created", "python", "packages", "check", "ready")

@@ -4,8 +4,9 @@
 // checks, then answers the page's requests by calling the Python functions protocol.js
 // lists. No request ever leaves the site. Messages, both ways: protocol.js.
 // Every download starts as this script starts: pyodide.mjs, pyodide.asm.js and, when the build
-// precompressed them (_kd/pyodide/boot-files.js), the gzipped wasm, stdlib and wheels, which
-// boot-fetch.js decompresses and checks when Pyodide asks for them.
+// precompressed them (_kd/pyodide/boot-files.js), the xz-packed wasm, stdlib and wheels, which
+// boot-fetch.js decompresses and checks when Pyodide asks for them (or takes from the copy an
+// earlier visit kept, stored once Python is ready).
 
 import { HOW_TO_FIX } from "./advice.js";
 import { installBootFetch } from "./boot-fetch.js";
@@ -125,9 +126,10 @@ async function boot() {
 
   let pyodide;
   let lock;
+  let downloads = null;
   try {
     const manifest = await bootFiles;
-    if (manifest) installBootFetch(self, PYODIDE_DIR, manifest, [LOCK_URL], fatal);
+    if (manifest) downloads = installBootFetch(self, PYODIDE_DIR, manifest, [LOCK_URL], fatal);
     const lockPromise = fetchLock();
     lockPromise.catch(() => {}); // reported below, after loadPyodide settles
     const { loadPyodide } = await pyodideModule;
@@ -184,6 +186,8 @@ async function boot() {
   trainJson = states.train_json;
   self.postMessage(protocol.ready(version));
   while (queue.length) answer(queue.shift());
+  // Only now: storing the decompressed runtime (~20 MB) must not compete with the boot.
+  if (downloads) await downloads.keepDecoded();
 }
 
 // Once Python has failed with a message naming the cause, the downloads and promises it leaves

@@ -79,6 +79,33 @@ def test_a_precompressed_site_goes_live_with_the_numbers_cpython_computes(page, 
     assert not any(name.endswith((".wasm", ".zip", ".whl")) for name in fetched), fetched
 
 
+KEPT = "() => caches.open('kdsite:decoded').then((c) => c.keys()).then((k) => k.map((r) => r.url).sort())"
+
+
+def test_a_second_visit_takes_the_runtime_from_the_copy_the_first_kept(page, xz_site):
+    site, url = xz_site
+    originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
+    page.goto(url)
+    wait_all(page, "ready")
+    # Once Python is ready the worker keeps each original it decompressed (boot-fetch.js).
+    for _ in range(600):  # a condition, not a time limit: Cache Storage can only be polled
+        kept = [u.rsplit("/", 1)[-1] for u in page.evaluate(KEPT)]
+        if len(kept) == len(originals):
+            break
+        page.wait_for_timeout(100)
+    assert kept == originals
+    # The next visit needs none of the .xz files: refused, and the page still goes live, right.
+    refused: list[str] = []
+    page.route("**/_kd/pyodide/*.xz", lambda route: (refused.append(route.request.url), route.abort()))
+    page.goto("about:blank")
+    page.goto(url)
+    wait_all(page, "ready")
+    slider = page.locator('#dv input[data-kd-control="temperature"]')
+    slider.fill(str(float(slider.get_attribute("min"))))
+    wait_for_labels(page, expected_labels(page))
+    assert len(refused) <= len(originals)  # started at once, stopped when the copy was found
+
+
 @pytest.mark.parametrize("damage", ["flip", "not-xz"])
 @pytest.mark.parametrize("target", ["pyodide.asm.wasm.xz", "python_stdlib.zip.xz", "numpy-*.whl.xz"])
 def test_a_damaged_xz_fails_every_widget_and_names_the_file(page, xz_site, target, damage):

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 
-import { checkedUnxz, installBootFetch, sha256Hex, sriOfHex } from "../../kdsite/static/boot-fetch.js";
+import { DECODED_CACHE, checkedUnxz, decodeJob, installBootFetch, sha256Hex, sriOfHex } from "../../kdsite/static/boot-fetch.js";
 
 /** `bytes` as the build packs them (kdsite.pyodide.precompress.xz_bytes). */
 function xz(bytes) {
@@ -115,4 +115,167 @@ test("checkedUnxz passes a stream through in chunks", async () => {
   });
   const out = new Uint8Array(await new Response(checkedUnxz(source, hex(WASM), "x", () => {})).arrayBuffer());
   assert.deepEqual(out, WASM);
+});
+
+/** An in-memory Cache Storage (the part boot-fetch.js uses): what a browser keeps between visits. */
+function fakeCaches() {
+  const store = new Map(); // URL -> {body, headers}
+  const opened = [];
+  const cache = {
+    match: async (url) => {
+      const entry = store.get(String(url));
+      return entry ? new Response(entry.body.slice(), { headers: entry.headers }) : undefined;
+    },
+    put: async (url, response) => {
+      store.set(String(url), { body: new Uint8Array(await response.arrayBuffer()), headers: Object.fromEntries(response.headers) });
+    },
+    delete: async (url) => store.delete(String(url)),
+  };
+  return { caches: { open: async (name) => (opened.push(name), cache) }, store, opened };
+}
+
+/** A scope as fakeScope's, with Cache Storage `caches`, whose fetch records each request's signal. */
+function scopeWithCaches(files, caches) {
+  const { scope, asked } = fakeScope(files);
+  const signals = {};
+  const plainFetch = scope.fetch;
+  scope.fetch = (url, init = {}) => {
+    signals[String(url)] = init.signal;
+    return plainFetch(url, init);
+  };
+  scope.caches = caches;
+  return { scope, asked, signals };
+}
+
+test("a first visit keeps each checked original for the next; the next takes them, not the .xz", async () => {
+  const kept = fakeCaches();
+  const first = scopeWithCaches(served(), kept.caches);
+  const downloads = installBootFetch(first.scope, DIR, MANIFEST, [], () => {});
+  await (await first.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
+  await (await first.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer();
+  assert.equal(kept.store.size, 0, "nothing is stored before keepDecoded(), so the boot never waits for it");
+  await downloads.keepDecoded();
+  assert.deepEqual(kept.opened.at(-1), DECODED_CACHE);
+  assert.deepEqual([...kept.store.keys()].sort(), [`${DIR}numpy-2.whl`, `${DIR}pyodide.asm.wasm`]);
+  assert.equal(kept.store.get(`${DIR}pyodide.asm.wasm`).headers["content-type"], "application/wasm");
+
+  const damaged = [];
+  const next = scopeWithCaches(served(), kept.caches);
+  installBootFetch(next.scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+  const wasm = await next.scope.fetch(`${DIR}pyodide.asm.wasm`);
+  assert.equal(wasm.headers.get("Content-Type"), "application/wasm");
+  assert.deepEqual(new Uint8Array(await wasm.arrayBuffer()), WASM);
+  const wheel = await next.scope.fetch(`${DIR}numpy-2.whl`, { integrity: sriOfHex(hex(WHEEL)) });
+  assert.deepEqual(new Uint8Array(await wheel.arrayBuffer()), WHEEL);
+  // The downloads started at once (a first visit must not wait for the lookup), then stopped.
+  assert.equal(next.asked.length, 2);
+  assert.ok(next.signals[`${DIR}pyodide.asm.wasm.xz`].aborted);
+  assert.ok(next.signals[`${DIR}numpy-2.whl.xz`].aborted);
+  assert.deepEqual(damaged, []);
+});
+
+test("a kept copy that is not the build's file is deleted and the .xz used instead", async () => {
+  const kept = fakeCaches();
+  const url = `${DIR}pyodide.asm.wasm`;
+  // Right header, wrong bytes (a damaged disk), and a copy from another build (other sha256).
+  for (const [body, sha] of [[WHEEL, hex(WASM)], [WHEEL, hex(WHEEL)]]) {
+    kept.store.set(url, { body, headers: { "content-type": "application/wasm", "x-kdsite-sha256": sha } });
+    const { scope, signals } = scopeWithCaches(served(), kept.caches);
+    const damaged = [];
+    const downloads = installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+    assert.deepEqual(new Uint8Array(await (await scope.fetch(url)).arrayBuffer()), WASM);
+    assert.equal(signals[`${url}.xz`].aborted, false);
+    assert.deepEqual(damaged, []);
+    await downloads.keepDecoded();
+    assert.deepEqual(kept.store.get(url).body, WASM, "replaced by the checked original");
+  }
+});
+
+test("without Cache Storage, or when it refuses, the downloads work as before", async () => {
+  for (const caches of [undefined, { open: async () => { throw new Error("SecurityError"); } }]) {
+    const { scope } = scopeWithCaches(served(), caches);
+    const downloads = installBootFetch(scope, DIR, MANIFEST, [], () => {});
+    assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+    await downloads.keepDecoded(); // resolves, stores nothing
+  }
+});
+
+/** A Worker class for a scope: each "thread" runs decodeJob with the scope's network in this process
+ * (as unxz-worker.js does in its own), delivering messages asynchronously and copied, as a browser does. */
+function fakeWorkers(network, { fails = false } = {}) {
+  const made = [];
+  class FakeWorker {
+    constructor(url, options) {
+      made.push(this);
+      Object.assign(this, { url: String(url), options, terminated: false });
+    }
+    postMessage(job) {
+      setTimeout(() => {
+        if (fails) return this.onerror({ preventDefault() {} }); // e.g. its script is missing
+        decodeJob(network, job, (message) => {
+          if (!this.terminated) setTimeout(() => this.onmessage({ data: structuredClone(message) }));
+        });
+      });
+    }
+    terminate() {
+      this.terminated = true;
+    }
+  }
+  return { Worker: FakeWorker, made };
+}
+
+test("over http(s), each .xz is downloaded and decompressed by a thread of its own", async () => {
+  const { scope, asked } = fakeScope(served());
+  const workers = fakeWorkers(scope.fetch);
+  scope.Worker = workers.Worker;
+  const damaged = [];
+  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+  assert.equal(workers.made.length, 2);
+  assert.ok(workers.made.every((w) => w.url.endsWith("/unxz-worker.js") && w.options.type === "module"));
+  assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
+  assert.deepEqual(asked.sort(), [`${DIR}numpy-2.whl.xz`, `${DIR}pyodide.asm.wasm.xz`]); // by the threads only
+  assert.ok(workers.made.every((w) => w.terminated), "each thread ends with its file");
+  assert.deepEqual(damaged, []);
+});
+
+test("a thread reports a damaged or missing .xz by name, as this thread does", async () => {
+  const { scope } = fakeScope(served({ [`${DIR}pyodide.asm.wasm.xz`]: xz(WHEEL), [`${DIR}numpy-2.whl.xz`]: undefined }));
+  scope.Worker = fakeWorkers(scope.fetch).Worker;
+  const damaged = [];
+  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+  const wasm = await scope.fetch(`${DIR}pyodide.asm.wasm`);
+  await assert.rejects(wasm.arrayBuffer(), /pyodide\.asm\.wasm\.xz failed its integrity check/);
+  await assert.rejects(scope.fetch(`${DIR}numpy-2.whl`), /numpy-2\.whl\.xz is missing \(HTTP 404\)/);
+  assert.equal(damaged.length, 2);
+  assert.match(damaged.join("\n"), /make site/);
+});
+
+test("where a thread cannot start, or the page is not served over http(s), this thread decompresses", async () => {
+  for (const [dir, fails] of [[DIR, true], ["file:///home/reader/site/_kd/pyodide/", false]]) {
+    const files = Object.fromEntries(Object.entries(served()).map(([u, b]) => [u.replace(DIR, dir), b]));
+    const { scope } = fakeScope(files);
+    const workers = fakeWorkers(scope.fetch, { fails });
+    scope.Worker = workers.Worker;
+    installBootFetch(scope, dir, MANIFEST, [], () => {});
+    assert.deepEqual(new Uint8Array(await (await scope.fetch(`${dir}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+    assert.equal(workers.made.length, fails ? 2 : 0);
+  }
+});
+
+test("a kept copy stops its thread", async () => {
+  const kept = fakeCaches();
+  const first = scopeWithCaches(served(), kept.caches);
+  first.scope.Worker = fakeWorkers(first.scope.fetch).Worker;
+  const downloads = installBootFetch(first.scope, DIR, MANIFEST, [], () => {});
+  for (const name of ["pyodide.asm.wasm", "numpy-2.whl"]) await (await first.scope.fetch(DIR + name)).arrayBuffer();
+  await downloads.keepDecoded();
+  assert.deepEqual(kept.store.get(`${DIR}numpy-2.whl`).body, WHEEL);
+
+  const next = scopeWithCaches(served(), kept.caches);
+  const workers = fakeWorkers(next.scope.fetch);
+  next.scope.Worker = workers.Worker;
+  installBootFetch(next.scope, DIR, MANIFEST, [], () => {});
+  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  assert.ok(workers.made[0].terminated);
 });
