@@ -10,8 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from kdsite.serve import make_server
+from kdsite.widgets import WIDGETS
 
 SUB_PATH = "/kdsite-demo/"
 CHROMIUM_ARGS = [
@@ -94,3 +96,13 @@ def page(browser, request):
 def serve_site():
     """Return serve_under, for tests that serve a site at another path."""
     return serve_under
+
+
+@pytest.fixture(scope="session")
+def lab_config() -> dict:
+    """Return the validated config of the training lab on content/training.md (shared by its tests)."""
+    text = (Path(__file__).parents[2] / "content" / "training.md").read_text(encoding="utf-8")
+    block = text.split("```kd-widget training-lab\n", 1)[1].split("```", 1)[0]
+    config, issues = WIDGETS["training-lab"].validate(yaml.safe_load(block))
+    assert not issues
+    return config

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 
 from kdsite.core.lab import LabRun
 from kdsite.core.states.training_lab import lab_settings, lab_state, sliders
-from kdsite.widgets import WIDGETS
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +29,6 @@ SHOWN = f"""() => {{
            temperature: [readout('temperature').textContent, slider('temperature').getAttribute('aria-valuetext')],
            alpha: [readout('alpha').textContent, slider('alpha').getAttribute('aria-valuetext')]}};
 }}"""
-
-
-@pytest.fixture(scope="module")
-def lab_config() -> dict:
-    """Return the validated config of the lab on the training page."""
-    text = (Path(__file__).parents[2] / "content" / "training.md").read_text(encoding="utf-8")
-    block = text.split("```kd-widget training-lab\n", 1)[1].split("```", 1)[0]
-    config, issues = WIDGETS["training-lab"].validate(yaml.safe_load(block))
-    assert not issues
-    return config
 
 
 def expected(config: dict, epoch: int) -> dict:

@@ -17,10 +17,20 @@ export function num(value) {
   return String(Math.round(value * 1e6) / 1e6);
 }
 
+/**
+ * Set an attribute to String(value) unless it already has that value. A write of the same
+ * value is not free: it queues a mutation record, invalidates style and, for SVG geometry or
+ * text, makes the next frame lay out and paint that element again.
+ */
+export function setAttr(el, name, value) {
+  const text = String(value);
+  if (el.getAttribute(name) !== text) el.setAttribute(name, text);
+}
+
 /** Set a bar's width; a mirrored bar (a teacher bar of the .kd-dv__* rows) grows leftwards. */
 export function place(rect, width, mirrored = false) {
-  rect.setAttribute("width", num(width));
-  if (mirrored) rect.setAttribute("x", num(1 - width));
+  setAttr(rect, "width", num(width));
+  if (mirrored) setAttr(rect, "x", num(1 - width));
 }
 
 // ---- bar animation: one frame loop for every bar on the page ----
@@ -58,24 +68,25 @@ export function moveBar(rect, target, { ms = BAR_MS, mirrored = false } = {}) {
 /** Show a bar's value: data-value at once, the geometry through moveBar. */
 export function showBar(rect, value, options) {
   if (!rect) return;
-  rect.dataset.value = value;
+  setAttr(rect, "data-value", value);
   moveBar(rect, fraction(value), options);
 }
 
 // ---- text ----
 
-/** Set an element's text and, if given, its data-value (tests and CSS read the value). */
+/** Set an element's text and, if given, its data-value (tests and CSS read the value); what
+ * already reads so is left alone (setAttr says why). */
 export function setText(el, text, value) {
   if (!el) return;
-  el.textContent = text;
-  if (value !== undefined) el.dataset.value = value;
+  if (el.textContent !== String(text)) el.textContent = text;
+  if (value !== undefined) setAttr(el, "data-value", value);
 }
 
 /** Set a class label's text and its title (the full name, when CSS clips a long one). */
 export function setLabel(el, text) {
   if (!el || text === undefined) return;
-  el.textContent = text;
-  el.title = text;
+  if (el.textContent !== String(text)) el.textContent = text;
+  setAttr(el, "title", text);
 }
 
 /**
@@ -144,11 +155,11 @@ export function announceChange(root) {
  */
 export function describe(root, state, symbols = {}) {
   announceChange(root);
-  if (state.aria_label) root.setAttribute("aria-label", state.aria_label);
+  if (state.aria_label) setAttr(root, "aria-label", state.aria_label);
   const controls = state.controls || {};
   for (const [key, symbol] of Object.entries(symbols)) {
     const slider = root.querySelector(`input[type="range"][data-kd-control="${key}"]`);
-    if (slider && controls[key]) slider.setAttribute("aria-valuetext", `${symbol} = ${controls[key].text}`);
+    if (slider && controls[key]) setAttr(slider, "aria-valuetext", `${symbol} = ${controls[key].text}`);
   }
 }
 

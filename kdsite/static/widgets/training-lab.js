@@ -8,7 +8,7 @@
 // sent before it are dropped); slider input is coalesced to one restart per animation frame.
 
 import { drawYTicks, linePath, num, plotArea, svg } from "../charts.js";
-import { describe, fraction, oncePerFrame, place, setReadout, sliderControl } from "./common.js";
+import { describe, fraction, oncePerFrame, place, setAttr, setReadout, setText, sliderControl } from "./common.js";
 
 const SUMMARY_DELAY_MS = 700; // the live summary waits for the reader to stop dragging
 
@@ -72,10 +72,10 @@ function makeRenderer(root) {
       const y = (v) => c.area.y + c.area.height - (c.area.height * Math.min(v, c.ymax)) / c.ymax;
       for (const line of c.lines) {
         const values = curves[line.key] || [];
-        line.path.setAttribute("d", linePath(values, x, y));
+        setAttr(line.path, "d", linePath(values, x, y));
         if (line.dot && values.length) {
-          line.dot.setAttribute("cx", num(x(values.length - 1)));
-          line.dot.setAttribute("cy", num(y(values[values.length - 1])));
+          setAttr(line.dot, "cx", num(x(values.length - 1)));
+          setAttr(line.dot, "cy", num(y(values[values.length - 1])));
         }
       }
     }
@@ -96,8 +96,8 @@ function makeRenderer(root) {
       }
       if (m.marker && point) {
         const [cx, cy] = mapXY(point, state.grid);
-        m.marker.setAttribute("cx", cx.toFixed(3));
-        m.marker.setAttribute("cy", cy.toFixed(3));
+        setAttr(m.marker, "cx", cx.toFixed(3));
+        setAttr(m.marker, "cy", cy.toFixed(3));
       }
     }
   }
@@ -137,19 +137,17 @@ function makeRenderer(root) {
   }
 
   function renderPrediction(prediction) {
-    if (trueClass) trueClass.textContent = prediction.true;
+    setText(trueClass, prediction.true);
     for (const p of preds) {
       const model = prediction.models[p.model];
       if (!model) continue;
-      p.predicted.textContent = model.predicted;
+      setText(p.predicted, model.predicted);
       p.bars.forEach((rect, i) => {
         const value = model.probs[i];
-        rect.dataset.value = value;
+        setAttr(rect, "data-value", value);
         place(rect, fraction(value));
       });
-      p.texts.forEach((el, i) => {
-        el.textContent = model.texts[i];
-      });
+      p.texts.forEach((el, i) => setText(el, model.texts[i]));
     }
   }
 
@@ -158,21 +156,21 @@ function makeRenderer(root) {
       const key = el.dataset.kdReadout;
       const entry = (state.readouts && state.readouts[key]) || (state.controls && state.controls[key]);
       if (entry) setReadout(el, entry);
-      else if (key.startsWith("time-")) {
-        el.textContent = placeholders.get(el);
-        el.dataset.value = "";
-      }
+      else if (key.startsWith("time-")) setText(el, placeholders.get(el), "");
     }
     for (const el of copies) {
       const entry = state.readouts[el.dataset.kdSame];
-      el.textContent = entry ? entry.text : copyPlaceholders.get(el);
-      el.dataset.kdEmpty = entry ? "false" : "true";
+      setText(el, entry ? entry.text : copyPlaceholders.get(el));
+      setAttr(el, "data-kd-empty", entry ? "false" : "true");
     }
     for (const el of layers) {
       const entry = state.controls[el.dataset.kdLayers];
-      if (entry) el.textContent = entry.value;
+      if (entry) setText(el, entry.value);
     }
-    if (pointInput && document.activeElement !== pointInput) pointInput.value = state.controls.point.value;
+    if (pointInput && document.activeElement !== pointInput) {
+      const point = String(state.controls.point.value);
+      if (pointInput.value !== point) pointInput.value = point;
+    }
     renderCharts(state.curves, state.charts || {});
     renderMaps(state);
     renderDiagrams(state.diagrams);
@@ -239,7 +237,7 @@ export function mount(root, api) {
       const next = [buttons.pause, buttons.play, buttons.step, buttons.reset].find((b) => !b.disabled);
       if (next) next.focus();
     }
-    root.dataset.kdPlaying = playing ? "true" : "false";
+    setAttr(root, "data-kd-playing", playing ? "true" : "false");
   }
 
   function announce(text) {
@@ -270,7 +268,7 @@ export function mount(root, api) {
     epoch = state.epoch;
     done = Boolean(state.done);
     if (request.reason === "settings") {
-      notice.textContent = `Settings changed — training restarted from epoch 0 with ${settingsText(state)}.`;
+      setText(notice, `Settings changed — training restarted from epoch 0 with ${settingsText(state)}.`);
       announce(notice.textContent);
     } else if (request.reason === "reset") {
       notice.textContent = "";
