@@ -135,19 +135,19 @@ export async function decodeJob(fetchFn, job, post) {
  * sha256}]}, names relative to `dir`) and `extra` URLs (fetched as they are), all at once, and
  * replace scope.fetch so a fetch of one of them gets that download: a file's original, from the
  * copy kept by an earlier visit or else from its .xz, decompressed and checked; an extra URL, a
- * copy of its response. Over http(s), where the scope can start workers, each .xz is downloaded
- * and decompressed in a thread of its own (unxz-worker.js) as it arrives, in parallel and off the
- * thread that starts Python; elsewhere (file:// pages, Node) in this thread as it is read. A
- * later fetch of the same file (Pyodide retries a failed wasm compile) downloads again. Any other
- * URL goes to the network. onDamaged(message) is called once per damaged file. Returns
- * {keepDecoded}: keepDecoded() stores every original decompressed so far in Cache Storage for the
- * next visit and resolves when done (never rejects); call it once Python is ready, so writing
- * ~20 MB never competes with the boot.
+ * copy of its response. Over http(s), given `decoders` (decoders.js' askPageForDecoders, bound
+ * to the worker), each .xz is downloaded and decompressed as it arrives by a decoder thread the
+ * page started, in parallel and off the thread that starts Python; elsewhere (file:// pages,
+ * Node), or where a decoder cannot start, in this thread as it is read. A later fetch of the same
+ * file (Pyodide retries a failed wasm compile) downloads again. Any other URL goes to the
+ * network. onDamaged(message) is called once per damaged file. Returns {keepDecoded}:
+ * keepDecoded() stores every original decompressed so far in Cache Storage for the next visit
+ * and resolves when done (never rejects); call it once Python is ready, so writing ~20 MB never
+ * competes with the boot.
  */
-export function installBootFetch(scope, dir, manifest, extra, onDamaged) {
+export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoders = null) {
   const network = scope.fetch.bind(scope);
   const cache = openDecodedCache(scope);
-  const threads = typeof scope.Worker === "function" && /^https?:$/.test(new URL(dir).protocol);
   const files = new Map(); // original's URL -> {file, kept: Promise<Response|null>|null, source}
   const plain = new Map(); // extra URL -> Promise<Response>, cloned for each caller
   const decoded = []; // [original's URL, body, file, type] checked this visit, for keepDecoded()
@@ -155,6 +155,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged) {
   const typeOf = (file) => TYPES[file.name.split(".").pop()] || "application/octet-stream";
   const labelOf = (file) => `_kd/pyodide/${file.packed}`;
   const keep = (url, file) => (body) => decoded.push([url, body, file, typeOf(file)]);
+  const jobOf = (file, priority) => ({ url: new URL(file.packed, dir).href, sha256: file.sha256, label: labelOf(file), priority });
 
   /** A download decompressed in this thread when read: {opened: Promise<{status, body()}>, stop()}. */
   function inThisThread(url, file, priority) {
@@ -167,15 +168,9 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged) {
     return { opened, stop: () => abort.abort() };
   }
 
-  /** A download decompressed by a thread of its own as it arrives; if that thread cannot start,
-   * this thread's download instead. Same shape as inThisThread's. */
-  function inItsOwnThread(url, file, priority) {
-    let worker;
-    try {
-      worker = new scope.Worker(new URL("./unxz-worker.js", import.meta.url), { type: "module" });
-    } catch {
-      return inThisThread(url, file, priority);
-    }
+  /** A download decompressed by the decoder `thread` will be (a Promise of {port, failed}, or of
+   * null when there is none: then this thread's download instead). Same shape as inThisThread's. */
+  function inItsOwnThread(url, file, priority, thread) {
     const chunks = [];
     let stream;
     const body = new ReadableStream({ start: (controller) => void (stream = controller) });
@@ -184,50 +179,71 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged) {
     const opened = new Promise((resolve, reject) => ((open = resolve), (fail = reject)));
     opened.catch(() => {});
     let heard = false;
+    let stopped = false;
+    let port = null;
     let fallback = null;
-    worker.onmessage = ({ data }) => {
-      heard = true;
-      if ("status" in data) open({ status: data.status, body: () => body });
-      else if (data.chunk) {
-        chunks.push(data.chunk);
-        stream.enqueue(data.chunk);
-      } else if (data.done) {
-        worker.terminate();
-        stream.close();
-        keep(url, file)(new Blob(chunks));
-      } else if (data.error) {
-        worker.terminate();
-        if (data.damaged) onDamaged(data.error);
-        fail(new TypeError(data.error));
-        stream.error(new TypeError(data.error));
-      }
-    };
-    worker.onerror = (event) => {
-      // The thread could not start (no nested module workers, its script missing): this one works.
-      event.preventDefault();
-      worker.terminate();
-      if (heard) return;
+    const inThisOne = () => {
       fallback = inThisThread(url, file, priority);
       open(fallback.opened);
     };
-    worker.postMessage({ url: new URL(file.packed, dir).href, sha256: file.sha256, label: labelOf(file), priority });
-    return { opened, stop: () => (worker.terminate(), fallback && fallback.stop()) };
+    const end = () => {
+      port.postMessage({ stop: true }); // the decoder closes
+      port.close();
+    };
+    thread.then((decoder) => {
+      if (!decoder) return stopped || inThisOne();
+      port = decoder.port;
+      if (stopped) return end();
+      port.onmessage = ({ data }) => {
+        heard = true;
+        if ("status" in data) {
+          open({ status: data.status, body: () => body });
+          if (!(data.status >= 200 && data.status < 300)) end(); // nothing follows a failed status
+        } else if (data.chunk) {
+          chunks.push(data.chunk);
+          stream.enqueue(data.chunk);
+        } else if (data.done) {
+          end();
+          stream.close();
+          keep(url, file)(new Blob(chunks));
+        } else if (data.error) {
+          end();
+          if (data.damaged) onDamaged(data.error);
+          fail(new TypeError(data.error));
+          stream.error(new TypeError(data.error));
+        }
+      };
+      // Its script did not run (missing, refused): this thread downloads the file instead.
+      decoder.failed.then(() => heard || stopped || (end(), inThisOne()));
+    });
+    const stop = () => {
+      stopped = true;
+      if (port) end();
+      if (fallback) fallback.stop();
+    };
+    return { opened, stop };
   }
 
-  for (const file of manifest.files) {
+  // One decoder per .xz, asked of the page once, for all of them at once.
+  const jobs = manifest.files.map((file) => jobOf(file, file.name.endsWith(".whl") ? "low" : "high"));
+  const threads = decoders && /^https?:$/.test(new URL(dir).protocol) ? decoders(jobs) : null;
+  if (threads) threads.catch(() => {});
+  manifest.files.forEach((file, index) => {
     const url = new URL(file.name, dir).href;
     // The wasm first: Python's start waits for its compile; the wheels are needed last.
-    const priority = file.name.endsWith(".whl") ? "low" : "high";
+    const { priority } = jobs[index];
     // The download starts at once even when a copy may be kept: looking it up costs a disk read
     // that a first visit should not wait for; a copy found stops the download.
-    const source = (threads ? inItsOwnThread : inThisThread)(url, file, priority);
+    const source = threads
+      ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null))
+      : inThisThread(url, file, priority);
     let kept = null;
     if (cache) {
       kept = cache.then((c) => (c ? keptCopy(c, url, file.sha256) : null)).catch(() => null);
       kept.then((response) => response && source.stop());
     }
     files.set(url, { file, kept, source });
-  }
+  });
   for (const url of extra) {
     const download = network(url);
     download.catch(() => {});

@@ -2,7 +2,7 @@
 // `async` before its stylesheets, so Pyodide starts booting while the browser is still
 // fetching styles and parsing the page; runtime.js, which runs only after parsing, adopts
 // the worker through supervisor.js. Until then every event the worker sends is kept, so none
-// is lost. It imports nothing, so that nothing is fetched before the worker starts.
+// is lost. It imports nothing statically, so that nothing is fetched before the worker starts.
 // With Save-Data on (navigator.connection.saveData, the browser's data saver), nothing starts
 // here: runtime.js starts Python on the reader's first use of a widget instead.
 
@@ -35,6 +35,8 @@ if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
       events.push(event);
     };
     for (const type of ["message", "error", "messageerror"]) worker.addEventListener(type, keep);
+    // The worker asks the page for its decoder threads (decoders.js), also before it is adopted.
+    import("./decoders.js").then((decoders) => decoders.serveDecoders(worker, events), () => {});
     early = {
       worker,
       events,

@@ -7,6 +7,7 @@
 // not load, Python could not start (the worker's fatal "error"), or it did not start in time.
 
 import { HOW_TO_FIX } from "./advice.js";
+import { serveDecoders } from "./decoders.js";
 import { adoptEarlyWorker, WORKER_OPTIONS, WORKER_URL } from "./early.js";
 import { isAnswer, MSG } from "./protocol.js";
 
@@ -133,6 +134,8 @@ export function superviseWorker(handlers, limits) {
       return;
     }
     worker = mine;
+    // The worker asks for its decoder threads; early.js may already have served an adopted one.
+    serveDecoders(mine, adopted ? adopted.events : []);
     // Events of a worker already replaced are ignored.
     mine.addEventListener("message", (event) => {
       if (mine === worker) onMessage(event.data || {});

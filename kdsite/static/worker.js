@@ -10,6 +10,7 @@
 
 import { HOW_TO_FIX } from "./advice.js";
 import { installBootFetch } from "./boot-fetch.js";
+import { askPageForDecoders } from "./decoders.js";
 import * as protocol from "./protocol.js";
 import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
@@ -129,7 +130,11 @@ async function boot() {
   let downloads = null;
   try {
     const manifest = await bootFiles;
-    if (manifest) downloads = installBootFetch(self, PYODIDE_DIR, manifest, [LOCK_URL], fatal);
+    if (manifest) {
+      // Each .xz decompresses in a decoder thread the page starts (decoders.js says why not here).
+      const decoders = (jobs) => askPageForDecoders(self, jobs);
+      downloads = installBootFetch(self, PYODIDE_DIR, manifest, [LOCK_URL], fatal, decoders);
+    }
     const lockPromise = fetchLock();
     lockPromise.catch(() => {}); // reported below, after loadPyodide settles
     const { loadPyodide } = await pyodideModule;

@@ -200,50 +200,52 @@ test("without Cache Storage, or when it refuses, the downloads work as before", 
   }
 });
 
-/** A Worker class for a scope: each "thread" runs decodeJob with the scope's network in this process
- * (as unxz-worker.js does in its own), delivering messages asynchronously and copied, as a browser does. */
-function fakeWorkers(network, { fails = false } = {}) {
-  const made = [];
-  class FakeWorker {
-    constructor(url, options) {
-      made.push(this);
-      Object.assign(this, { url: String(url), options, terminated: false });
-    }
-    postMessage(job) {
-      setTimeout(() => {
-        if (fails) return this.onerror({ preventDefault() {} }); // e.g. its script is missing
-        decodeJob(network, job, (message) => {
-          if (!this.terminated) setTimeout(() => this.onmessage({ data: structuredClone(message) }));
-        });
-      });
-    }
-    terminate() {
-      this.terminated = true;
-    }
-  }
-  return { Worker: FakeWorker, made };
+/** A page's decoders for installBootFetch (decoders.js' askPageForDecoders in a browser): each
+ * "thread" runs decodeJob with `network` in this process, as unxz-worker.js does in its own, and
+ * talks over a real MessageChannel (so messages arrive later, and copied). `fails`: no decoder's
+ * script runs (it reports failed); `none`: the page could start none (null ports). */
+function fakeDecoders(network, { fails = false, none = false } = {}) {
+  const made = []; // {job, stopped}
+  const decoders = async (jobs) =>
+    jobs.map((job) => {
+      if (none) return null;
+      const decoder = { job, stopped: false };
+      made.push(decoder);
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = ({ data }) => {
+        if (data.stop) (decoder.stopped = true), port1.close();
+      };
+      if (!fails) decodeJob(network, job, (message) => decoder.stopped || port1.postMessage(message));
+      return { port: port2, failed: fails ? Promise.resolve() : new Promise(() => {}) };
+    });
+  return { decoders, made };
 }
 
-test("over http(s), each .xz is downloaded and decompressed by a thread of its own", async () => {
+test("over http(s), each .xz is downloaded and decompressed by a decoder thread of its own", async () => {
   const { scope, asked } = fakeScope(served());
-  const workers = fakeWorkers(scope.fetch);
-  scope.Worker = workers.Worker;
+  const threads = fakeDecoders(scope.fetch);
+  const nested = [];
+  // Never a worker's own Worker: Firefox may never return from that constructor (decoders.js).
+  scope.Worker = class { constructor(url) { nested.push(url); } };
   const damaged = [];
-  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
-  assert.equal(workers.made.length, 2);
-  assert.ok(workers.made.every((w) => w.url.endsWith("/unxz-worker.js") && w.options.type === "module"));
+  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m), threads.decoders);
+  assert.deepEqual(nested, []);
   assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
   assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
+  assert.deepEqual(threads.made.map((d) => d.job), [
+    { url: `${DIR}pyodide.asm.wasm.xz`, sha256: hex(WASM), label: "_kd/pyodide/pyodide.asm.wasm.xz", priority: "high" },
+    { url: `${DIR}numpy-2.whl.xz`, sha256: hex(WHEEL), label: "_kd/pyodide/numpy-2.whl.xz", priority: "low" },
+  ]);
   assert.deepEqual(asked.sort(), [`${DIR}numpy-2.whl.xz`, `${DIR}pyodide.asm.wasm.xz`]); // by the threads only
-  assert.ok(workers.made.every((w) => w.terminated), "each thread ends with its file");
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(threads.made.every((d) => d.stopped), "each decoder is told to end once its file is whole");
   assert.deepEqual(damaged, []);
 });
 
-test("a thread reports a damaged or missing .xz by name, as this thread does", async () => {
+test("a decoder thread reports a damaged or missing .xz by name, as this thread does", async () => {
   const { scope } = fakeScope(served({ [`${DIR}pyodide.asm.wasm.xz`]: xz(WHEEL), [`${DIR}numpy-2.whl.xz`]: undefined }));
-  scope.Worker = fakeWorkers(scope.fetch).Worker;
   const damaged = [];
-  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m));
+  installBootFetch(scope, DIR, MANIFEST, [], (m) => damaged.push(m), fakeDecoders(scope.fetch).decoders);
   const wasm = await scope.fetch(`${DIR}pyodide.asm.wasm`);
   await assert.rejects(wasm.arrayBuffer(), /pyodide\.asm\.wasm\.xz failed its integrity check/);
   await assert.rejects(scope.fetch(`${DIR}numpy-2.whl`), /numpy-2\.whl\.xz is missing \(HTTP 404\)/);
@@ -251,31 +253,31 @@ test("a thread reports a damaged or missing .xz by name, as this thread does", a
   assert.match(damaged.join("\n"), /make site/);
 });
 
-test("where a thread cannot start, or the page is not served over http(s), this thread decompresses", async () => {
-  for (const [dir, fails] of [[DIR, true], ["file:///home/reader/site/_kd/pyodide/", false]]) {
+test("where no decoder starts or runs, or the page is not served over http(s), this thread decompresses", async () => {
+  const cases = [[DIR, { fails: true }], [DIR, { none: true }], ["file:///home/reader/site/_kd/pyodide/", {}]];
+  for (const [dir, how] of cases) {
     const files = Object.fromEntries(Object.entries(served()).map(([u, b]) => [u.replace(DIR, dir), b]));
-    const { scope } = fakeScope(files);
-    const workers = fakeWorkers(scope.fetch, { fails });
-    scope.Worker = workers.Worker;
-    installBootFetch(scope, dir, MANIFEST, [], () => {});
+    const { scope, asked } = fakeScope(files);
+    const threads = fakeDecoders(scope.fetch, how);
+    installBootFetch(scope, dir, MANIFEST, [], () => {}, threads.decoders);
     assert.deepEqual(new Uint8Array(await (await scope.fetch(`${dir}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-    assert.equal(workers.made.length, fails ? 2 : 0);
+    assert.equal(threads.made.length, how.fails ? 2 : 0);
+    assert.ok(asked.includes(`${dir}pyodide.asm.wasm.xz`), "downloaded by this thread");
   }
 });
 
-test("a kept copy stops its thread", async () => {
+test("a kept copy stops its decoder thread", async () => {
   const kept = fakeCaches();
   const first = scopeWithCaches(served(), kept.caches);
-  first.scope.Worker = fakeWorkers(first.scope.fetch).Worker;
-  const downloads = installBootFetch(first.scope, DIR, MANIFEST, [], () => {});
+  const downloads = installBootFetch(first.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(first.scope.fetch).decoders);
   for (const name of ["pyodide.asm.wasm", "numpy-2.whl"]) await (await first.scope.fetch(DIR + name)).arrayBuffer();
   await downloads.keepDecoded();
   assert.deepEqual(kept.store.get(`${DIR}numpy-2.whl`).body, WHEEL);
 
   const next = scopeWithCaches(served(), kept.caches);
-  const workers = fakeWorkers(next.scope.fetch);
-  next.scope.Worker = workers.Worker;
-  installBootFetch(next.scope, DIR, MANIFEST, [], () => {});
+  const threads = fakeDecoders(next.scope.fetch);
+  installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-  assert.ok(workers.made[0].terminated);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(threads.made[0].stopped);
 });

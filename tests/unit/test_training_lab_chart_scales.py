@@ -81,4 +81,5 @@ def test_no_widget_script_words_a_number(script):
         code = line.split("//")[0]
         assert not re.search(r"toPrecision\(|toLocaleString\(|Intl\.", code), f"{script.name}:{number}: {line}"
         if "toFixed(" in code:
-            assert "setAttribute(" in code or "setAttr(" in code, f"{script.name}:{number} formats a number for text: {line}"
+            geometry = "setAttribute(" in code or "setAttr(" in code
+            assert geometry, f"{script.name}:{number} formats a number for text: {line}"

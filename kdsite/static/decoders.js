@@ -1,0 +1,77 @@
+// Decoder threads for the Python worker's downloads, started by the page. boot-fetch.js wants each
+// .xz decompressed in a thread of its own (unxz-worker.js), but a worker must not start them
+// itself: Firefox builds a worker's nested Worker synchronously through the page's thread, and
+// now and then that never returns, leaving Python's worker stuck before Python starts. So the
+// Python worker asks the page (askPageForDecoders), the page starts one decoder per file
+// (serveDecoders) and hands the Python worker one MessagePort per decoder, which then talks to
+// it directly: the ~20 MB of decompressed bytes never pass through the page's thread.
+// Messages, Python worker -> page: {type: DECODE, jobs: [job]} (job: boot-fetch.js' decodeJob);
+// page -> Python worker: {type: DECODERS, ports: [MessagePort | null]} (null: no thread for
+// that job), later {type: DECODER_FAILED, index} when a decoder's script failed to run.
+// Page -> decoder: {job, port}; decoder -> port: decodeJob's messages; port -> decoder: {stop}.
+
+export const DECODE = "kdsite:decode";
+export const DECODERS = "kdsite:decoders";
+export const DECODER_FAILED = "kdsite:decoder-failed";
+const DECODER_URL = new URL("./unxz-worker.js", import.meta.url);
+
+// A request is served once, however many listeners see it: early.js and supervisor.js both
+// serve the first worker, and supervisor.js replays its early events.
+const served = new WeakSet();
+
+/** Start the decoders one DECODE request asks for and answer it with their ports. */
+function serve(worker, data, Worker) {
+  if (!data || data.type !== DECODE || served.has(data)) return;
+  served.add(data);
+  const ports = data.jobs.map((job, index) => {
+    let decoder;
+    try {
+      decoder = new Worker(DECODER_URL, { type: "module" });
+    } catch {
+      return null; // e.g. an opaque origin: the Python worker decompresses this file itself
+    }
+    const channel = new MessageChannel();
+    decoder.addEventListener("error", (event) => {
+      // Its script did not run (missing, refused): the Python worker falls back to its own thread.
+      event.preventDefault();
+      decoder.terminate();
+      worker.postMessage({ type: DECODER_FAILED, index });
+    });
+    decoder.postMessage({ job, port: channel.port1 }, [channel.port1]);
+    return channel.port2;
+  });
+  worker.postMessage({ type: DECODERS, ports }, ports.filter(Boolean));
+}
+
+/**
+ * Page side: answer `worker`'s DECODE requests, those among `earlier` (events it posted before
+ * this was called, as early.js keeps them) and every later one. `Worker` is the class decoders
+ * are made with (the page's own; a test's fake).
+ */
+export function serveDecoders(worker, earlier = [], Worker = globalThis.Worker) {
+  for (const event of earlier) serve(worker, event.data, Worker);
+  worker.addEventListener("message", (event) => serve(worker, event.data, Worker));
+}
+
+/**
+ * Python worker side: ask the page (`scope` is the worker's global) for one decoder per job.
+ * Resolves, once the page answers, to one entry per job: null where no decoder could start,
+ * else {port, failed}: the decoder's MessagePort and a Promise that resolves if its script
+ * fails to run.
+ */
+export function askPageForDecoders(scope, jobs) {
+  const failures = jobs.map(() => {
+    let report;
+    const failed = new Promise((resolve) => (report = resolve));
+    return { failed, report };
+  });
+  return new Promise((resolve) => {
+    scope.addEventListener("message", function listen({ data }) {
+      if (data && data.type === DECODER_FAILED && failures[data.index]) failures[data.index].report();
+      if (data && data.type === DECODERS) {
+        resolve(data.ports.map((port, i) => (port ? { port, failed: failures[i].failed } : null)));
+      }
+    });
+    scope.postMessage({ type: DECODE, jobs });
+  });
+}
