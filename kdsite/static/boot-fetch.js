@@ -179,6 +179,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     const opened = new Promise((resolve, reject) => ((open = resolve), (fail = reject)));
     opened.catch(() => {});
     let heard = false;
+    let finished = false;
     let stopped = false;
     let port = null;
     let fallback = null;
@@ -187,8 +188,10 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       open(fallback.opened);
     };
     const end = () => {
-      port.postMessage({ stop: true }); // the decoder closes
-      port.close();
+      finished = true;
+      port.onmessage = null;
+      // The decoder closes, which unties the port; closing it here could drop the {stop}.
+      port.postMessage({ stop: true });
     };
     thread.then((decoder) => {
       if (!decoder) return stopped || inThisOne();
@@ -213,12 +216,20 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
           stream.error(new TypeError(data.error));
         }
       };
-      // Its script did not run (missing, refused): this thread downloads the file instead.
-      decoder.failed.then(() => heard || stopped || (end(), inThisOne()));
+      decoder.failed.then(() => {
+        if (finished || stopped) return;
+        end();
+        // Its script did not run (missing, refused): this thread downloads the file instead.
+        if (!heard) return inThisOne();
+        // It failed mid-file: Python cannot start without the file, so say which one.
+        const message = `${labelOf(file)} could not be decompressed (its decoder thread failed); reload the page.`;
+        fail(new TypeError(message));
+        stream.error(new TypeError(message));
+      });
     });
     const stop = () => {
       stopped = true;
-      if (port) end();
+      if (port && !finished) end();
       if (fallback) fallback.stop();
     };
     return { opened, stop };
@@ -232,8 +243,9 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     const url = new URL(file.name, dir).href;
     // The wasm first: Python's start waits for its compile; the wheels are needed last.
     const { priority } = jobs[index];
-    // The download starts at once even when a copy may be kept: looking it up costs a disk read
-    // that a first visit should not wait for; a copy found stops the download.
+    // The download starts at once (with decoders, once the page started them) even when a copy
+    // may be kept: looking it up costs a disk read that a first visit should not wait for; a
+    // copy found stops the download.
     const source = threads
       ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null))
       : inThisThread(url, file, priority);

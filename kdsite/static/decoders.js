@@ -4,10 +4,13 @@
 // now and then that never returns, leaving Python's worker stuck before Python starts. So the
 // Python worker asks the page (askPageForDecoders), the page starts one decoder per file
 // (serveDecoders) and hands the Python worker one MessagePort per decoder, which then talks to
-// it directly: the ~20 MB of decompressed bytes never pass through the page's thread.
+// it directly (in Chromium and Firefox the ~20 MB of decompressed bytes never pass through the
+// page's thread; WebKit routes port messages through it). The page ends a Python worker's
+// decoders with it (endDecoders: the supervisor replaces or stops it).
 // Messages, Python worker -> page: {type: DECODE, jobs: [job]} (job: boot-fetch.js' decodeJob);
 // page -> Python worker: {type: DECODERS, ports: [MessagePort | null]} (null: no thread for
-// that job), later {type: DECODER_FAILED, index} when a decoder's script failed to run.
+// that job), later {type: DECODER_FAILED, index} when a decoder failed (its script did not run,
+// or it stopped with an uncaught error).
 // Page -> decoder: {job, port}; decoder -> port: decodeJob's messages; port -> decoder: {stop}.
 
 export const DECODE = "kdsite:decode";
@@ -18,6 +21,7 @@ const DECODER_URL = new URL("./unxz-worker.js", import.meta.url);
 // A request is served once, however many listeners see it: early.js and supervisor.js both
 // serve the first worker, and supervisor.js replays its early events.
 const served = new WeakSet();
+const started = new WeakMap(); // Python worker -> the decoders started for it
 
 /** Start the decoders one DECODE request asks for and answer it with their ports. */
 function serve(worker, data, Worker) {
@@ -30,9 +34,12 @@ function serve(worker, data, Worker) {
     } catch {
       return null; // e.g. an opaque origin: the Python worker decompresses this file itself
     }
+    if (!started.has(worker)) started.set(worker, []);
+    started.get(worker).push(decoder);
     const channel = new MessageChannel();
     decoder.addEventListener("error", (event) => {
-      // Its script did not run (missing, refused): the Python worker falls back to its own thread.
+      // Its script did not run (missing, refused), or it failed: the Python worker decompresses
+      // the file itself, or fails naming it.
       event.preventDefault();
       decoder.terminate();
       worker.postMessage({ type: DECODER_FAILED, index });
@@ -53,11 +60,18 @@ export function serveDecoders(worker, earlier = [], Worker = globalThis.Worker) 
   worker.addEventListener("message", (event) => serve(worker, event.data, Worker));
 }
 
+/** Page side: end every decoder started for `worker` (call it when `worker` is terminated:
+ * its decoders would otherwise go on downloading for no one). */
+export function endDecoders(worker) {
+  for (const decoder of started.get(worker) || []) decoder.terminate();
+  started.delete(worker);
+}
+
 /**
  * Python worker side: ask the page (`scope` is the worker's global) for one decoder per job.
  * Resolves, once the page answers, to one entry per job: null where no decoder could start,
  * else {port, failed}: the decoder's MessagePort and a Promise that resolves if its script
- * fails to run.
+ * fails. The page always answers: supervisor.js, which starts every Python worker, serves it.
  */
 export function askPageForDecoders(scope, jobs) {
   const failures = jobs.map(() => {

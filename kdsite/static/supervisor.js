@@ -7,7 +7,7 @@
 // not load, Python could not start (the worker's fatal "error"), or it did not start in time.
 
 import { HOW_TO_FIX } from "./advice.js";
-import { serveDecoders } from "./decoders.js";
+import { endDecoders, serveDecoders } from "./decoders.js";
 import { adoptEarlyWorker, WORKER_OPTIONS, WORKER_URL } from "./early.js";
 import { isAnswer, MSG } from "./protocol.js";
 
@@ -48,7 +48,10 @@ export function superviseWorker(handlers, limits) {
     clearTimeout(bootTimer);
     clearTimeout(retryTimer);
     disarm();
-    if (worker) worker.terminate();
+    if (worker) {
+      worker.terminate();
+      endDecoders(worker);
+    }
     worker = null;
     ready = false;
   }

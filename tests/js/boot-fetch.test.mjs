@@ -204,19 +204,26 @@ test("without Cache Storage, or when it refuses, the downloads work as before", 
  * "thread" runs decodeJob with `network` in this process, as unxz-worker.js does in its own, and
  * talks over a real MessageChannel (so messages arrive later, and copied). `fails`: no decoder's
  * script runs (it reports failed); `none`: the page could start none (null ports). */
-function fakeDecoders(network, { fails = false, none = false } = {}) {
-  const made = []; // {job, stopped}
+function fakeDecoders(network, { fails = false, none = false, failsMidFile = false } = {}) {
+  const made = []; // {job, stopped: boolean, ended: Promise resolved on {stop}, fail() if failsMidFile}
   const decoders = async (jobs) =>
     jobs.map((job) => {
       if (none) return null;
-      const decoder = { job, stopped: false };
+      let ended;
+      const decoder = { job, stopped: false, ended: new Promise((resolve) => (ended = resolve)) };
       made.push(decoder);
       const { port1, port2 } = new MessageChannel();
       port1.onmessage = ({ data }) => {
-        if (data.stop) (decoder.stopped = true), port1.close();
+        if (data.stop) (decoder.stopped = true), port1.close(), ended();
       };
-      if (!fails) decodeJob(network, job, (message) => decoder.stopped || port1.postMessage(message));
-      return { port: port2, failed: fails ? Promise.resolve() : new Promise(() => {}) };
+      let failed = new Promise(() => {});
+      if (fails) failed = Promise.resolve();
+      else if (failsMidFile) {
+        // It says the file is there, then dies (as a thread that ran out of memory would).
+        port1.postMessage({ status: 200 });
+        failed = new Promise((resolve) => (decoder.fail = resolve));
+      } else decodeJob(network, job, (message) => decoder.stopped || port1.postMessage(message));
+      return { port: port2, failed };
     });
   return { decoders, made };
 }
@@ -237,8 +244,7 @@ test("over http(s), each .xz is downloaded and decompressed by a decoder thread 
     { url: `${DIR}numpy-2.whl.xz`, sha256: hex(WHEEL), label: "_kd/pyodide/numpy-2.whl.xz", priority: "low" },
   ]);
   assert.deepEqual(asked.sort(), [`${DIR}numpy-2.whl.xz`, `${DIR}pyodide.asm.wasm.xz`]); // by the threads only
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(threads.made.every((d) => d.stopped), "each decoder is told to end once its file is whole");
+  await Promise.all(threads.made.map((d) => d.ended)); // each decoder is told to end once its file is whole
   assert.deepEqual(damaged, []);
 });
 
@@ -278,6 +284,14 @@ test("a kept copy stops its decoder thread", async () => {
   const threads = fakeDecoders(next.scope.fetch);
   installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(threads.made[0].stopped);
+  await threads.made[0].ended;
+});
+
+test("a decoder thread that fails mid-file fails that file by name, not silently", async () => {
+  const { scope } = fakeScope(served());
+  const threads = fakeDecoders(scope.fetch, { failsMidFile: true });
+  installBootFetch(scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+  const wasm = await scope.fetch(`${DIR}pyodide.asm.wasm`); // its status came: the file has begun
+  for (const decoder of threads.made) decoder.fail();
+  await assert.rejects(wasm.arrayBuffer(), /pyodide\.asm\.wasm\.xz could not be decompressed \(its decoder thread failed\)/);
 });

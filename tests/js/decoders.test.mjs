@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { askPageForDecoders, DECODE, serveDecoders } from "../../kdsite/static/decoders.js";
+import { askPageForDecoders, DECODE, endDecoders, serveDecoders } from "../../kdsite/static/decoders.js";
 
 const JOBS = [
   { url: "https://example.test/_kd/pyodide/pyodide.asm.wasm.xz", sha256: "aa", label: "wasm", priority: "high" },
@@ -68,9 +68,9 @@ test("a request seen by two listeners, or replayed, starts its decoders once", a
   const { Decoder, made } = fakeDecoderClass();
   // early.js keeps the worker's first events; the supervisor serves it too and replays them.
   const early = [];
-  worker.addEventListener("message", (event) => early.push(event));
+  const asked = new Promise((resolve) => worker.addEventListener("message", (event) => resolve(early.push(event))));
   const threads = askPageForDecoders(scope, JOBS);
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await asked;
   assert.equal(early[0].data.type, DECODE);
   serveDecoders(worker, early, Decoder);
   serveDecoders(worker, early, Decoder);
@@ -89,4 +89,15 @@ test("a decoder the page cannot start has no port; one whose script fails is rep
   await threads[1].failed; // resolves: the worker then decompresses numpy itself
   assert.ok(made[0].terminated);
   threads[1].port.close();
+});
+
+test("a Python worker's decoders end with it", async () => {
+  const { worker, scope } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  serveDecoders(worker, [], Decoder);
+  const threads = await askPageForDecoders(scope, JOBS);
+  assert.ok(made.every((d) => !d.terminated));
+  endDecoders(worker); // the supervisor replaced or stopped the worker
+  assert.ok(made.every((d) => d.terminated));
+  for (const { port } of threads) port.close();
 });
