@@ -20,7 +20,9 @@ COUNT_REQUESTS = """
   window.Worker = function Worker(url, options) {
     const worker = new Native(url, options);
     const post = worker.postMessage.bind(worker);
-    worker.postMessage = (msg) => {
+    worker.postMessage = (msg, transfer = []) => {
+      // Only protocol requests are counted; the page also hands decoder ports over (decoders.js).
+      if (!msg || msg.id === undefined) return post(msg, transfer);
       const key = (msg.config && msg.config.id) || msg.run || msg.widget;
       owner.set(msg.id, key);
       stats.posts[key] = (stats.posts[key] || 0) + 1;
