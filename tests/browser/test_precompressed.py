@@ -88,7 +88,7 @@ def test_a_second_visit_takes_the_runtime_from_the_copy_the_first_kept(page, xz_
     page.goto(url)
     wait_all(page, "ready")
     # Once Python is ready the worker keeps each original it decompressed (boot-fetch.js).
-    for _ in range(600):  # a condition, not a time limit: Cache Storage can only be polled
+    for _ in range(1800):  # a condition, not a time limit (3 min, as for ready): Cache Storage can only be polled
         kept = [u.rsplit("/", 1)[-1] for u in page.evaluate(KEPT)]
         if len(kept) == len(originals):
             break
