@@ -9,6 +9,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from kdsite.boot_modules import boot_modules
 from kdsite.content import chapters, glossary_entries
 from kdsite.csp import CONTENT_SECURITY_POLICY
 from kdsite.figures import figure_scripts
@@ -29,6 +30,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     # Every page's <head> writes it: the policy lives here once, not in each template.
     env.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
+    # A page with widgets lists the Python worker's scripts for early.js (boot_modules.py says why).
+    env.globals["boot_modules"] = boot_modules()
     return env
 
 

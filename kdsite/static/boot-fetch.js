@@ -38,6 +38,34 @@ function concat(chunks) {
   return out;
 }
 
+/** `body` (a download's stream) read as fast as it arrives, into the stream returned, whoever reads
+ * that and however slowly; onEnd() is called once, when the download is over (complete, failed or
+ * cancelled). A fetch body is otherwise read only as it is pulled, so a decompressor slower than
+ * the link would hold the download back, and with it the next one (installBootFetch's turns). */
+export function drained(body, onEnd) {
+  const reader = body.getReader();
+  let over = false;
+  const end = () => over || ((over = true), onEnd());
+  return new ReadableStream({
+    start(controller) {
+      (async () => {
+        try {
+          for (let step = await reader.read(); !step.done; step = await reader.read()) controller.enqueue(step.value);
+          controller.close();
+        } catch (err) {
+          controller.error(err);
+        } finally {
+          end();
+        }
+      })();
+    },
+    cancel(reason) {
+      end();
+      return reader.cancel(reason);
+    },
+  });
+}
+
 /** A stream of `compressed` (an xz byte stream) decompressed; it errors with a message naming
  * `label` (and calls onDamaged(message)) when the data is not xz or its sha256 is not `sha256`.
  * onChecked(bytes), if given, receives the whole file once it passed that check. */
@@ -94,40 +122,93 @@ function openDecodedCache(scope) {
   }
 }
 
-/** The kept copy of `url` if it is the build's file (its bytes hash to `sha256`), else null; a
- * damaged copy is deleted. */
+/** The copy of `url` an earlier visit kept, if it says it is the build's file (its header names
+ * `sha256`): {response, checked}, else null. Found from the header alone, so a download it makes
+ * unneeded stops at once; `checked` resolves true once its bytes hash to `sha256`, or false (and
+ * the damaged copy is deleted). */
 async function keptCopy(cache, url, sha256) {
   const response = await cache.match(url);
   if (!response || response.headers.get(SHA256_HEADER) !== sha256) return null;
-  if ((await sha256Hex(await response.clone().arrayBuffer())) === sha256) return response;
-  await cache.delete(url);
-  return null;
+  const checked = response
+    .clone()
+    .arrayBuffer()
+    .then(sha256Hex)
+    .then(async (got) => got === sha256 || (await cache.delete(url), false))
+    .catch(() => false);
+  return { response, checked };
 }
 
 /**
- * The work of one decoder thread (unxz-worker.js): download `job.url` (an .xz) with fetchFn,
- * post {status} (its HTTP status), then, if it is there, the original decompressed and checked
- * (checkedUnxz) as {chunk: Uint8Array} messages as it comes, and {done: true}; or, once, {error,
- * damaged}: a message naming `job.label`, damaged true when the file is not xz or not the build's.
+ * The work of one decoder thread (unxz-worker.js): once `turn` resolves (the Python worker's
+ * {go}), download `job.url` (an .xz) with fetchFn, post {status} (its HTTP status), then, if it is
+ * there, the original decompressed and checked (checkedUnxz) as {chunk: Uint8Array} messages as
+ * it comes, {downloaded: true} once the .xz has all arrived (or the download failed), and
+ * {done: true}; or, once, {error, damaged}: a message naming `job.label`, damaged true when the
+ * file is not xz or not the build's.
  */
-export async function decodeJob(fetchFn, job, post) {
+export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), arrived = () => {}) {
+  await turn;
   let response;
   try {
     response = await fetchFn(job.url, { priority: job.priority });
   } catch (err) {
+    arrived();
     post({ error: `${job.label} could not be downloaded (${(err && err.message) || err}).`, damaged: false });
     return;
   }
   post({ status: response.status });
-  if (!response.ok) return;
+  if (!response.ok) return arrived();
   let damage = null;
-  const reader = checkedUnxz(response.body, job.sha256, job.label, (message) => (damage = message)).getReader();
+  const compressed = drained(response.body, () => (arrived(), post({ downloaded: true })));
+  const reader = checkedUnxz(compressed, job.sha256, job.label, (message) => (damage = message)).getReader();
   try {
     for (let step = await reader.read(); !step.done; step = await reader.read()) post({ chunk: step.value });
     post({ done: true });
   } catch (err) {
     post({ error: damage || `${job.label} could not be downloaded (${(err && err.message) || err}).`, damaged: !!damage });
   }
+}
+
+const labelOf = (file) => `_kd/pyodide/${file.packed}`;
+
+/** The decoder jobs for `manifest`'s files (BOOT_FILES), in its order: {url (of the .xz, in
+ * `dir`), sha256, label, priority}. The page may start the decoders with them before the Python
+ * worker asks (decoders.js' startDecoders), so both make them here. */
+export function bootJobs(manifest, dir) {
+  return manifest.files.map((file) => ({
+    url: new URL(file.packed, dir).href,
+    sha256: file.sha256,
+    label: labelOf(file),
+    // The wasm first: Python's start waits for its compile; the wheels are needed last.
+    priority: file.name.endsWith(".whl") ? "low" : "high",
+  }));
+}
+
+/**
+ * Run one decoder thread (unxz-worker.js) on the page's message {job, port, after, next}: decodeJob
+ * for `job`, talking to the Python worker over `port`. The downloads take turns (installBootFetch):
+ * this one starts on a {go} from `after`, the decoder before it (at once if there is none), or
+ * from the Python worker, and once it is over this one passes {go} on to `next`, directly, as the
+ * Python worker may be too busy starting Python to do it soon. It ends, passing its turn on, when
+ * the Python worker posts {stop}: once it has the whole file, or when an earlier visit's kept copy
+ * made the download unneeded. `close()` ends the thread.
+ */
+export function runDecoder({ job, port, after = null, next = null }, fetchFn, close) {
+  let go;
+  const turn = new Promise((resolve) => (go = resolve));
+  if (after) after.onmessage = go;
+  else go();
+  const passOn = () => {
+    if (next) next.postMessage({ go: true });
+    next = null;
+  };
+  port.onmessage = ({ data }) => {
+    if (data && data.stop) {
+      passOn();
+      close(); // not port.close(): that could drop the {stop} in some engines
+    } else if (data && data.go) go();
+  };
+  decodeJob(fetchFn, job, (message) => port.postMessage(message), turn, passOn);
 }
 
 /**
@@ -148,29 +229,34 @@ export async function decodeJob(fetchFn, job, post) {
 export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoders = null) {
   const network = scope.fetch.bind(scope);
   const cache = openDecodedCache(scope);
-  const files = new Map(); // original's URL -> {file, kept: Promise<Response|null>|null, source}
+  const files = new Map(); // original's URL -> {file, kept: Promise<{response, checked}|null>|null, source}
   const plain = new Map(); // extra URL -> Promise<Response>, cloned for each caller
   const decoded = []; // [original's URL, body, file, type] checked this visit, for keepDecoded()
 
   const typeOf = (file) => TYPES[file.name.split(".").pop()] || "application/octet-stream";
-  const labelOf = (file) => `_kd/pyodide/${file.packed}`;
   const keep = (url, file) => (body) => decoded.push([url, body, file, typeOf(file)]);
-  const jobOf = (file, priority) => ({ url: new URL(file.packed, dir).href, sha256: file.sha256, label: labelOf(file), priority });
 
-  /** A download decompressed in this thread when read: {opened: Promise<{status, body()}>, stop()}. */
-  function inThisThread(url, file, priority) {
+  /** A download, started once `turn` resolves and decompressed in this thread when read:
+   * {opened: Promise<{status, body()}>, stop()}. arrived() is called once it is over. */
+  function inThisThread(url, file, priority, turn = Promise.resolve(), arrived = () => {}) {
     const abort = new AbortController();
-    const opened = network(new URL(file.packed, dir).href, { priority, signal: abort.signal }).then((response) => ({
-      status: response.status,
-      body: () => checkedUnxz(response.body, file.sha256, labelOf(file), onDamaged, keep(url, file)),
-    }));
-    opened.catch(() => {}); // reported when Pyodide asks for it
-    return { opened, stop: () => abort.abort() };
+    const opened = turn
+      .then(() => network(new URL(file.packed, dir).href, { priority, signal: abort.signal }))
+      .then((response) => {
+        const compressed = response.ok ? drained(response.body, arrived) : (arrived(), null);
+        return {
+          status: response.status,
+          body: () => checkedUnxz(compressed, file.sha256, labelOf(file), onDamaged, keep(url, file)),
+        };
+      });
+    opened.catch(arrived); // the failure itself is reported when Pyodide asks for the file
+    return { opened, stop: () => (abort.abort(), arrived()) };
   }
 
   /** A download decompressed by the decoder `thread` will be (a Promise of {port, failed}, or of
-   * null when there is none: then this thread's download instead). Same shape as inThisThread's. */
-  function inItsOwnThread(url, file, priority, thread) {
+   * null when there is none: then this thread's download instead). Same shape and `turn` and
+   * `arrived` as inThisThread's. */
+  function inItsOwnThread(url, file, priority, thread, turn, arrived) {
     const chunks = [];
     let stream;
     const body = new ReadableStream({ start: (controller) => void (stream = controller) });
@@ -184,10 +270,11 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     let port = null;
     let fallback = null;
     const inThisOne = () => {
-      fallback = inThisThread(url, file, priority);
+      fallback = inThisThread(url, file, priority, turn, arrived);
       open(fallback.opened);
     };
     const end = () => {
+      if (heard) arrived(); // else: its fallback, if any, says when it has arrived
       finished = true;
       port.onmessage = null;
       // The decoder closes, which unties the port; closing it here could drop the {stop}.
@@ -197,11 +284,14 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       if (!decoder) return stopped || inThisOne();
       port = decoder.port;
       if (stopped) return end();
+      turn.then(() => finished || port.postMessage({ go: true }));
       port.onmessage = ({ data }) => {
         heard = true;
         if ("status" in data) {
           open({ status: data.status, body: () => body });
           if (!(data.status >= 200 && data.status < 300)) end(); // nothing follows a failed status
+        } else if (data.downloaded) {
+          arrived();
         } else if (data.chunk) {
           chunks.push(data.chunk);
           stream.enqueue(data.chunk);
@@ -229,6 +319,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     });
     const stop = () => {
       stopped = true;
+      arrived();
       if (port && !finished) end();
       if (fallback) fallback.stop();
     };
@@ -236,25 +327,39 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   }
 
   // One decoder per .xz, asked of the page once, for all of them at once.
-  const jobs = manifest.files.map((file) => jobOf(file, file.name.endsWith(".whl") ? "low" : "high"));
+  const jobs = bootJobs(manifest, dir);
   const threads = decoders && /^https?:$/.test(new URL(dir).protocol) ? decoders(jobs) : null;
   if (threads) threads.catch(() => {});
+  // One download at a time, in the manifest's (boot) order, each from the moment the one before has
+  // arrived: on a slow link the wasm has the whole link, so Python compiles and starts while the
+  // rest arrives, where sharing it would deliver every file late; on a fast one each takes a
+  // moment and they still decompress in parallel.
+  let turn = Promise.resolve();
   manifest.files.forEach((file, index) => {
+    const mine = turn;
+    let arrived;
+    turn = new Promise((resolve) => (arrived = resolve));
     const url = new URL(file.name, dir).href;
-    // The wasm first: Python's start waits for its compile; the wheels are needed last.
     const { priority } = jobs[index];
     // The download starts at once (with decoders, once the page started them) even when a copy
     // may be kept: looking it up costs a disk read that a first visit should not wait for; a
     // copy found stops the download.
     const source = threads
-      ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null))
-      : inThisThread(url, file, priority);
-    let kept = null;
+      ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null), mine, arrived)
+      : inThisThread(url, file, priority, mine, arrived);
+    const entry = { file, kept: null, source };
     if (cache) {
-      kept = cache.then((c) => (c ? keptCopy(c, url, file.sha256) : null)).catch(() => null);
-      kept.then((response) => response && source.stop());
+      entry.kept = cache.then((c) => (c ? keptCopy(c, url, file.sha256) : null)).catch(() => null);
+      // Stopped as soon as a copy is found, before its bytes are checked: on a second visit the
+      // decoders would otherwise take the cores the boot needs. A copy that fails its check is
+      // downloaded again, in this thread (fromPacked).
+      entry.kept.then((copy) => {
+        if (!copy || entry.source !== source) return;
+        source.stop();
+        entry.source = null;
+      });
     }
-    files.set(url, { file, kept, source });
+    files.set(url, entry);
   });
   for (const url of extra) {
     const download = network(url);
@@ -272,9 +377,13 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     }
     const kept = entry.kept && (await entry.kept);
     entry.kept = null;
-    const source = kept ? null : entry.source || inThisThread(url, file, "high");
+    if (kept && (await kept.checked)) {
+      if (entry.source) entry.source.stop();
+      entry.source = null;
+      return kept.response;
+    }
+    const source = entry.source || inThisThread(url, file, "high");
     entry.source = null;
-    if (kept) return kept;
     const { status, body } = await source.opened;
     if (!(status >= 200 && status < 300)) {
       const message = `${label} is missing (HTTP ${status}); rebuild the site (make site).`;

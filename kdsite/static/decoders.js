@@ -11,7 +11,9 @@
 // page -> Python worker: {type: DECODERS, ports: [MessagePort | null]} (null: no thread for
 // that job), later {type: DECODER_FAILED, index} when a decoder failed (its script did not run,
 // or it stopped with an uncaught error).
-// Page -> decoder: {job, port}; decoder -> port: decodeJob's messages; port -> decoder: {stop}.
+// Page -> decoder: {job, port, after, next} (boot-fetch.js' runDecoder: `after` and `next` are the
+// batons by which the decoders pass the turn to download along, in the jobs' order); decoder ->
+// port: decodeJob's messages; port -> decoder: {go}, {stop}.
 
 export const DECODE = "kdsite:decode";
 export const DECODERS = "kdsite:decoders";
@@ -22,12 +24,17 @@ const DECODER_URL = new URL("./unxz-worker.js", import.meta.url);
 // serve the first worker, and supervisor.js replays its early events.
 const served = new WeakSet();
 const started = new WeakMap(); // Python worker -> the decoders started for it
+const waiting = new WeakMap(); // Python worker -> decoders started before it asked: {urls, handOver}
 
-/** Start the decoders one DECODE request asks for and answer it with their ports. */
-function serve(worker, data, Worker) {
-  if (!data || data.type !== DECODE || served.has(data)) return;
-  served.add(data);
-  const ports = data.jobs.map((job, index) => {
+/** Start one decoder per job for `worker`: {ports, handOver(ports)}; handOver() answers the
+ * worker with the ports, and a decoder that failed before that is reported right after. */
+function spawn(worker, jobs, Worker) {
+  let handed = false;
+  const failedEarly = [];
+  const report = (index) => (handed ? worker.postMessage({ type: DECODER_FAILED, index }) : failedEarly.push(index));
+  // Baton i runs from decoder i to decoder i + 1: each passes the turn to download on directly.
+  const batons = jobs.slice(1).map(() => new MessageChannel());
+  const ports = jobs.map((job, index) => {
     let decoder;
     try {
       decoder = new Worker(DECODER_URL, { type: "module" });
@@ -42,12 +49,43 @@ function serve(worker, data, Worker) {
       // the file itself, or fails naming it.
       event.preventDefault();
       decoder.terminate();
-      worker.postMessage({ type: DECODER_FAILED, index });
+      report(index);
     });
-    decoder.postMessage({ job, port: channel.port1 }, [channel.port1]);
+    const after = index > 0 ? batons[index - 1].port2 : null;
+    const next = index < batons.length ? batons[index].port1 : null;
+    decoder.postMessage({ job, port: channel.port1, after, next }, [channel.port1, after, next].filter(Boolean));
     return channel.port2;
   });
-  worker.postMessage({ type: DECODERS, ports }, ports.filter(Boolean));
+  const handOver = () => {
+    worker.postMessage({ type: DECODERS, ports }, ports.filter(Boolean));
+    handed = true;
+    failedEarly.splice(0).forEach(report);
+  };
+  return { ports, handOver };
+}
+
+const urlsOf = (jobs) => jobs.map((job) => job.url).join("\n");
+
+/** Answer one DECODE request: with the decoders started before it for the same files, else new ones. */
+function serve(worker, data, Worker) {
+  if (!data || data.type !== DECODE || served.has(data)) return;
+  served.add(data);
+  const early = waiting.get(worker);
+  waiting.delete(worker);
+  if (early && early.urls === urlsOf(data.jobs)) return early.handOver();
+  if (early) endDecoders(worker); // for other files: of no use
+  spawn(worker, data.jobs, Worker).handOver();
+}
+
+/**
+ * Page side: start `worker`'s decoders before it asks for them, for `jobs` (boot-fetch.js'
+ * bootJobs), so the downloads begin while it is still loading its own scripts (early.js; on a
+ * slow link that is a second or more); its request for the same files gets these. Does nothing
+ * once the worker has decoders.
+ */
+export function startDecoders(worker, jobs, Worker = globalThis.Worker) {
+  if (started.has(worker) || waiting.has(worker)) return;
+  waiting.set(worker, { urls: urlsOf(jobs), handOver: spawn(worker, jobs, Worker).handOver });
 }
 
 /**
@@ -65,6 +103,7 @@ export function serveDecoders(worker, earlier = [], Worker = globalThis.Worker) 
 export function endDecoders(worker) {
   for (const decoder of started.get(worker) || []) decoder.terminate();
   started.delete(worker);
+  waiting.delete(worker);
 }
 
 /**

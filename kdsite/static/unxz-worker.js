@@ -2,14 +2,9 @@
 // file and hands its port to the Python worker): downloads the .xz, decompresses and checks it as
 // it arrives, and posts the original to the port in chunks, so the Python worker's own thread,
 // busy starting Python meanwhile, never decompresses, and the files decompress in parallel
-// (xz-decompress runs one stream at a time per thread). It ends when the Python worker posts
-// {stop}: once it has the whole file, or when an earlier visit's kept copy made the download
-// unneeded (closing sooner could drop the last messages in some engines). Messages: boot-fetch.js'
-// decodeJob.
+// (xz-decompress runs one stream at a time per thread). The downloads take turns, and it ends on
+// the Python worker's {stop}: boot-fetch.js' runDecoder. Messages: boot-fetch.js' decodeJob.
 
-import { decodeJob } from "./boot-fetch.js";
+import { runDecoder } from "./boot-fetch.js";
 
-self.onmessage = ({ data: { job, port } }) => {
-  port.onmessage = ({ data }) => data && data.stop && self.close();
-  decodeJob(self.fetch.bind(self), job, (message) => port.postMessage(message));
-};
+self.onmessage = ({ data }) => runDecoder(data, self.fetch.bind(self), () => self.close());

@@ -7,7 +7,9 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 
-import { DECODED_CACHE, checkedUnxz, decodeJob, installBootFetch, sha256Hex, sriOfHex } from "../../kdsite/static/boot-fetch.js";
+import {
+  DECODED_CACHE, checkedUnxz, decodeJob, installBootFetch, runDecoder, sha256Hex, sriOfHex,
+} from "../../kdsite/static/boot-fetch.js";
 
 /** `bytes` as the build packs them (kdsite.pyodide.precompress.xz_bytes). */
 function xz(bytes) {
@@ -52,11 +54,50 @@ test("sha256Hex and sriOfHex agree with node:crypto", async () => {
   assert.equal(sriOfHex(hex(WHEEL)), `sha256-${createHash("sha256").update(WHEEL).digest("base64")}`);
 });
 
-test("every download starts at once, before anyone asks", () => {
+/** Resolve once `done()` is true, waiting at most `turns` turns of the event loop: everything
+ * these fakes do settles in promise jobs and message events, so a few turns are plenty. */
+async function settled(done, turns = 200) {
+  for (let turn = 0; turn < turns && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  return done();
+}
+
+/** fakeScope(served()), except that the wasm's .xz arrives only when release() is called. */
+function wasmHeldBack() {
   const { scope, asked } = fakeScope(served());
-  installBootFetch(scope, DIR, MANIFEST, [`${DIR}pyodide-lock.json`], () => {});
-  assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`, `${DIR}numpy-2.whl.xz`, `${DIR}pyodide-lock.json`]);
-});
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const plainFetch = scope.fetch;
+  scope.fetch = async (url, init) => {
+    if (String(url) !== `${DIR}pyodide.asm.wasm.xz`) return plainFetch(url, init);
+    asked.push(String(url));
+    const body = new ReadableStream({
+      async pull(controller) {
+        await held;
+        controller.enqueue(xz(WASM));
+        controller.close();
+      },
+    });
+    return new Response(body);
+  };
+  return { scope, asked, release };
+}
+
+for (const how of ["in this thread", "in decoder threads"]) {
+  test(`the downloads go one after another in boot order, each once the one before arrived, before anyone asks (${how})`, async () => {
+    const { scope, asked, release } = wasmHeldBack();
+    const threads = how === "in decoder threads" ? fakeDecoders(scope.fetch).decoders : null;
+    installBootFetch(scope, DIR, MANIFEST, [`${DIR}pyodide-lock.json`], () => {}, threads);
+    const wasmAndLock = [`${DIR}pyodide.asm.wasm.xz`, `${DIR}pyodide-lock.json`].sort();
+    assert.ok(await settled(() => asked.length === 2), `asked for ${asked}`);
+    assert.deepEqual([...asked].sort(), wasmAndLock);
+    await settled(() => asked.length > 2, 50);
+    assert.deepEqual([...asked].sort(), wasmAndLock, "the wheel waits for the wasm");
+    release();
+    // Nobody reads the wasm (Pyodide has not asked for it): its download ends all the same.
+    assert.ok(await settled(() => asked.length === 3));
+    assert.equal(asked[2], `${DIR}numpy-2.whl.xz`);
+  });
+}
 
 test("a fetch of an original gets its .xz decompressed, typed, and checked", async () => {
   const { scope, asked } = fakeScope(served());
@@ -191,6 +232,41 @@ test("a kept copy that is not the build's file is deleted and the .xz used inste
   }
 });
 
+test("a kept copy stops the download as soon as it is found, before its bytes are checked", async () => {
+  const kept = fakeCaches();
+  const url = `${DIR}pyodide.asm.wasm`;
+  kept.store.set(url, { body: WASM, headers: { "content-type": "application/wasm", "x-kdsite-sha256": hex(WASM) } });
+  // The copy's bytes arrive only when released: until then its check cannot finish.
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  const match = kept.caches.open;
+  kept.caches.open = async (name) => {
+    const cache = await match(name);
+    return {
+      ...cache,
+      match: async (key) => {
+        const response = await cache.match(key);
+        if (!response) return response;
+        const body = new ReadableStream({
+          async pull(controller) {
+            await released;
+            controller.enqueue(new Uint8Array(await response.arrayBuffer()));
+            controller.close();
+          },
+        });
+        return new Response(body, { headers: response.headers });
+      },
+    };
+  };
+  const { scope, signals } = scopeWithCaches(served(), kept.caches);
+  installBootFetch(scope, DIR, MANIFEST, [], () => {});
+  const wasm = scope.fetch(url);
+  const stopped = () => Boolean(signals[`${url}.xz`] && signals[`${url}.xz`].aborted);
+  assert.ok(await settled(stopped), "the download stopped while the copy was still being checked");
+  release();
+  assert.deepEqual(new Uint8Array(await (await wasm).arrayBuffer()), WASM);
+});
+
 test("without Cache Storage, or when it refuses, the downloads work as before", async () => {
   for (const caches of [undefined, { open: async () => { throw new Error("SecurityError"); } }]) {
     const { scope } = scopeWithCaches(served(), caches);
@@ -213,8 +289,11 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
       const decoder = { job, stopped: false, ended: new Promise((resolve) => (ended = resolve)) };
       made.push(decoder);
       const { port1, port2 } = new MessageChannel();
+      let go;
+      const turn = new Promise((resolve) => (go = resolve));
       port1.onmessage = ({ data }) => {
         if (data.stop) (decoder.stopped = true), port1.close(), ended();
+        else if (data.go) go();
       };
       let failed = new Promise(() => {});
       if (fails) failed = Promise.resolve();
@@ -222,7 +301,7 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
         // It says the file is there, then dies (as a thread that ran out of memory would).
         port1.postMessage({ status: 200 });
         failed = new Promise((resolve) => (decoder.fail = resolve));
-      } else decodeJob(network, job, (message) => decoder.stopped || port1.postMessage(message));
+      } else decodeJob(network, job, (message) => decoder.stopped || port1.postMessage(message), turn);
       return { port: port2, failed };
     });
   return { decoders, made };
@@ -285,6 +364,43 @@ test("a kept copy stops its decoder thread", async () => {
   installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
   await threads.made[0].ended;
+});
+
+/** Run one runDecoder per file name, chained by batons as decoders.js chains them; the Python
+ * worker's ports are returned (it never says {go} here) and `closed` gets each index that ended. */
+function chainedDecoders(names, fetchFn) {
+  const batons = names.slice(1).map(() => new MessageChannel());
+  const toWorker = names.map(() => new MessageChannel());
+  const closed = [];
+  names.forEach((name, i) => {
+    const job = { url: `${DIR}${name}.xz`, sha256: hex(WASM), label: name, priority: "high" };
+    const links = { after: i ? batons[i - 1].port2 : null, next: batons[i] ? batons[i].port1 : null };
+    runDecoder({ job, port: toWorker[i].port1, ...links }, fetchFn, () => closed.push(i));
+  });
+  const close = () => [...batons, ...toWorker].forEach((c) => (c.port1.close(), c.port2.close()));
+  return { toWorker, closed, close };
+}
+
+test("decoder threads pass the turn to download along themselves, without the Python worker", async () => {
+  const { scope, asked, release } = wasmHeldBack();
+  const { close } = chainedDecoders(["pyodide.asm.wasm", "numpy-2.whl"], scope.fetch);
+  assert.ok(await settled(() => asked.length === 1));
+  await settled(() => asked.length > 1, 50);
+  assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`], "the wheel waits for the wasm");
+  release();
+  assert.ok(await settled(() => asked.length === 2));
+  assert.equal(asked[1], `${DIR}numpy-2.whl.xz`);
+  close();
+});
+
+test("a decoder thread stopped by the Python worker (a kept copy) passes its turn on and ends", async () => {
+  const { scope, asked } = wasmHeldBack();
+  const { toWorker, closed, close } = chainedDecoders(["pyodide.asm.wasm", "numpy-2.whl", "other.whl"], scope.fetch);
+  assert.ok(await settled(() => asked.length === 1));
+  toWorker[1].port2.postMessage({ stop: true });
+  assert.ok(await settled(() => closed.includes(1) && asked.length === 2));
+  assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`, `${DIR}other.whl.xz`]);
+  close();
 });
 
 test("a decoder thread that fails mid-file fails that file by name, not silently", async () => {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { askPageForDecoders, DECODE, endDecoders, serveDecoders } from "../../kdsite/static/decoders.js";
+import { askPageForDecoders, DECODE, endDecoders, serveDecoders, startDecoders } from "../../kdsite/static/decoders.js";
 
 const JOBS = [
   { url: "https://example.test/_kd/pyodide/pyodide.asm.wasm.xz", sha256: "aa", label: "wasm", priority: "high" },
@@ -60,6 +60,49 @@ test("the worker asks once; the page starts one decoder per file and hands over 
   const heard = new Promise((resolve) => (threads[1].port.onmessage = ({ data }) => resolve(data)));
   made[1].sent[0].port.postMessage({ status: 200 });
   assert.deepEqual(await heard, { status: 200 });
+  for (const { port } of threads) port.close();
+});
+
+test("each decoder can pass its turn to download straight to the next one", async () => {
+  const { worker, scope } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  serveDecoders(worker, [], Decoder);
+  const threads = await askPageForDecoders(scope, JOBS);
+  const [first, second] = made.map((d) => d.sent[0]);
+  assert.equal(first.after, null, "the first one starts at once");
+  assert.equal(second.next, null, "the last one passes to no one");
+  const heard = new Promise((resolve) => (second.after.onmessage = ({ data }) => resolve(data)));
+  first.next.postMessage({ go: true });
+  assert.deepEqual(await heard, { go: true });
+  for (const port of [first.next, second.after, ...threads.map((t) => t.port)]) port.close();
+});
+
+test("decoders started before the worker asks are the ones it gets; one failed meanwhile is reported", async () => {
+  const { worker, scope } = workerPair();
+  const { Decoder, made } = fakeDecoderClass((index) => (index === 1 ? "error" : null));
+  startDecoders(worker, JOBS, Decoder); // early.js, as soon as boot-files.js has arrived
+  startDecoders(worker, JOBS, Decoder); // once only
+  assert.equal(made.length, 2);
+  await new Promise((resolve) => setTimeout(resolve)); // the second one's script fails now
+  serveDecoders(worker, [], Decoder);
+  const threads = await askPageForDecoders(scope, JOBS);
+  assert.equal(made.length, 2, "no new decoders");
+  const heard = new Promise((resolve) => (threads[0].port.onmessage = ({ data }) => resolve(data)));
+  made[0].sent[0].port.postMessage({ status: 200 });
+  assert.deepEqual(await heard, { status: 200 });
+  await threads[1].failed;
+  for (const { port } of threads) port.close();
+});
+
+test("decoders started for other files than the worker asks for are ended, and new ones started", async () => {
+  const { worker, scope } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  startDecoders(worker, JOBS.slice(1), Decoder);
+  serveDecoders(worker, [], Decoder);
+  const threads = await askPageForDecoders(scope, JOBS);
+  assert.equal(made.length, 3);
+  assert.ok(made[0].terminated);
+  assert.deepEqual(made.slice(1).map((d) => d.sent[0].job), JOBS);
   for (const { port } of threads) port.close();
 });
 

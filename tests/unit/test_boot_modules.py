@@ -1,0 +1,55 @@
+"""The scripts early.js preloads as it starts Python (kdsite/boot_modules.py): exactly the Python
+worker's and the decoder threads' static module graph, read from the scripts themselves."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+
+import pytest
+
+from kdsite.boot_modules import boot_modules, static_imports
+from kdsite.files import STATIC_DIR
+
+
+def test_the_list_is_the_boot_threads_static_module_graph():
+    modules = boot_modules()
+    assert modules == sorted(set(modules))
+    for name in ("unxz-worker.js", "boot-fetch.js", "decoders.js", "protocol.js", "vendor/xz-decompress.js"):
+        assert f"static/{name}" in modules
+    # worker.js is asked for by early.js's `new Worker` at that very moment; its imports are listed.
+    assert "static/worker.js" not in modules
+    for spec in static_imports(STATIC_DIR / "worker.js"):
+        assert posixpath.normpath(posixpath.join("static", spec)) in modules
+    assert "pyodide/boot-files.js" in modules
+    # Every static import of every listed script is listed: nothing is left for a round trip.
+    for module in modules:
+        if module.startswith("static/"):
+            for spec in static_imports(STATIC_DIR / module.removeprefix("static/")):
+                assert posixpath.normpath(posixpath.join(posixpath.dirname(module), spec)) in modules
+    # Neither the page's own scripts nor Pyodide's 1 MB classic script (it would be parsed as a module).
+    assert "static/runtime.js" not in modules
+    assert "pyodide/pyodide.asm.js" not in modules
+
+
+def test_imports_over_several_lines_count_and_dynamic_ones_do_not(tmp_path):
+    (tmp_path / "a.js").write_text(
+        'import {\n  one,\n  two,\n} from "./b.js";\nimport "./c.js";\n'
+        '// import x from "./commented.js";\nconst later = import("./dynamic.js");\n', encoding="utf-8")
+    assert static_imports(tmp_path / "a.js") == ["./b.js", "./c.js"]
+
+
+def test_a_missing_import_fails_the_build_naming_it(tmp_path):
+    static = tmp_path / "static"
+    shutil.copytree(STATIC_DIR, static)
+    (static / "decoders.js").unlink()
+    with pytest.raises(FileNotFoundError, match="decoders.js"):
+        boot_modules(static)
+
+
+def test_pages_with_widgets_list_them_for_early_js_and_pages_without_do_not(built_site):
+    listed = f'data-kd-boot-modules="{" ".join(boot_modules())}"'
+    for page in ("training.html", "glossary/knowledge-distillation.html"):
+        assert listed in (built_site / page).read_text(encoding="utf-8")
+    for page in ("embedding.html", "404.html"):
+        assert "data-kd-boot-modules" not in (built_site / page).read_text(encoding="utf-8")
