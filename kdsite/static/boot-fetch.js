@@ -2,7 +2,8 @@
 // pyodide.asm.wasm, python_stdlib.zip and the wheels as xz (`<name>.xz`, listed with the
 // sha256 of each original in _kd/pyodide/boot-files.js): GitHub Pages sends zips and wheels as
 // they are, some hosts compress nothing, and xz sends 30 % fewer bytes than gzip. This starts
-// every one of those downloads at once, when the worker starts, and answers Pyodide's fetch() of
+// those downloads when the worker starts (or the page's decoder threads, started with the page,
+// already have), one after another in the order Python needs them, and answers Pyodide's fetch() of
 // an original from its .xz: decompressed as it arrives (so WebAssembly still compiles while it
 // downloads), and checked against the build's sha256 before the stream ends, and against any
 // `integrity` Pyodide asks for. A file that is missing, not xz, or not the build's fails Python
@@ -213,13 +214,14 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
 
 /**
  * Start downloading every file of `manifest` (boot-files.js' BOOT_FILES: {files: [{name, packed,
- * sha256}]}, names relative to `dir`) and `extra` URLs (fetched as they are), all at once, and
- * replace scope.fetch so a fetch of one of them gets that download: a file's original, from the
- * copy kept by an earlier visit or else from its .xz, decompressed and checked; an extra URL, a
- * copy of its response. Over http(s), given `decoders` (decoders.js' askPageForDecoders, bound
- * to the worker), each .xz is downloaded and decompressed as it arrives by a decoder thread the
- * page started, in parallel and off the thread that starts Python; elsewhere (file:// pages,
- * Node), or where a decoder cannot start, in this thread as it is read. A later fetch of the same
+ * sha256}]}, names relative to `dir`), one after another in its order, each as soon as the one
+ * before has arrived, and `extra` URLs (fetched as they are) at once, and replace scope.fetch so
+ * a fetch of one of them gets that download: a file's original, from the copy kept by an earlier
+ * visit or else from its .xz, decompressed and checked; an extra URL, a copy of its response.
+ * Over http(s), given `decoders` (decoders.js' askPageForDecoders, bound to the worker), each .xz
+ * is downloaded and decompressed as it arrives by a decoder thread the page started (runDecoder),
+ * in parallel and off the thread that starts Python; elsewhere (file:// pages, Node), or where a
+ * decoder cannot start, in this thread, as it arrives, and decompressed as it is read. A later fetch of the same
  * file (Pyodide retries a failed wasm compile) downloads again. Any other URL goes to the
  * network. onDamaged(message) is called once per damaged file. Returns {keepDecoded}:
  * keepDecoded() stores every original decompressed so far in Cache Storage for the next visit
@@ -341,9 +343,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     turn = new Promise((resolve) => (arrived = resolve));
     const url = new URL(file.name, dir).href;
     const { priority } = jobs[index];
-    // The download starts at once (with decoders, once the page started them) even when a copy
-    // may be kept: looking it up costs a disk read that a first visit should not wait for; a
-    // copy found stops the download.
+    // The download starts in its turn even when a copy may be kept: looking it up costs a disk
+    // read that a first visit should not wait for; a copy found stops the download.
     const source = threads
       ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null), mine, arrived)
       : inThisThread(url, file, priority, mine, arrived);

@@ -4,9 +4,10 @@
 // checks, then answers the page's requests by calling the Python functions protocol.js
 // lists. No request ever leaves the site. Messages, both ways: protocol.js.
 // Every download starts as this script starts: pyodide.mjs, pyodide.asm.js and, when the build
-// precompressed them (_kd/pyodide/boot-files.js), the xz-packed wasm, stdlib and wheels, which
-// boot-fetch.js decompresses and checks when Pyodide asks for them (or takes from the copy an
-// earlier visit kept, stored once Python is ready).
+// precompressed them (_kd/pyodide/boot-files.js), the xz-packed wasm, stdlib and wheels, one
+// after another (the page's decoder threads may have begun them already), which boot-fetch.js
+// decompresses and checks when Pyodide asks for them (or takes from the copy an earlier visit
+// kept, stored once Python is ready).
 
 import { HOW_TO_FIX } from "./advice.js";
 import { installBootFetch } from "./boot-fetch.js";
