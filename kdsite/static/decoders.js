@@ -25,6 +25,7 @@ const DECODER_URL = new URL("./unxz-worker.js", import.meta.url);
 const served = new WeakSet();
 const started = new WeakMap(); // Python worker -> the decoders started for it
 const waiting = new WeakMap(); // Python worker -> decoders started before it asked: {urls, handOver}
+const ended = new WeakSet(); // Python workers terminated: never given decoders again
 
 /** Start one decoder per job for `worker`: {ports, handOver(ports)}; handOver() answers the
  * worker with the ports, and a decoder that failed before that is reported right after. */
@@ -68,12 +69,16 @@ const urlsOf = (jobs) => jobs.map((job) => job.url).join("\n");
 
 /** Answer one DECODE request: with the decoders started before it for the same files, else new ones. */
 function serve(worker, data, Worker) {
-  if (!data || data.type !== DECODE || served.has(data)) return;
+  if (!data || data.type !== DECODE || served.has(data) || ended.has(worker)) return;
   served.add(data);
   const early = waiting.get(worker);
   waiting.delete(worker);
   if (early && early.urls === urlsOf(data.jobs)) return early.handOver();
-  if (early) endDecoders(worker); // for other files: of no use
+  if (early) {
+    // Started for other files: of no use.
+    for (const decoder of started.get(worker)) decoder.terminate();
+    started.delete(worker);
+  }
   spawn(worker, data.jobs, Worker).handOver();
 }
 
@@ -84,7 +89,7 @@ function serve(worker, data, Worker) {
  * once the worker has decoders.
  */
 export function startDecoders(worker, jobs, Worker = globalThis.Worker) {
-  if (started.has(worker) || waiting.has(worker)) return;
+  if (started.has(worker) || waiting.has(worker) || ended.has(worker)) return;
   waiting.set(worker, { urls: urlsOf(jobs), handOver: spawn(worker, jobs, Worker).handOver });
 }
 
@@ -99,8 +104,10 @@ export function serveDecoders(worker, earlier = [], Worker = globalThis.Worker) 
 }
 
 /** Page side: end every decoder started for `worker` (call it when `worker` is terminated:
- * its decoders would otherwise go on downloading for no one). */
+ * its decoders would otherwise go on downloading for no one), and start none for it later (the
+ * page may still be loading the scripts early.js starts them with). */
 export function endDecoders(worker) {
+  ended.add(worker);
   for (const decoder of started.get(worker) || []) decoder.terminate();
   started.delete(worker);
   waiting.delete(worker);

@@ -45,8 +45,8 @@ function preloadBootModules() {
 
 if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
   try {
-    preloadBootModules();
     const worker = new Worker(WORKER_URL, WORKER_OPTIONS);
+    preloadBootModules(); // after: worker.js is asked for first
     const events = [];
     const keep = (event) => {
       if (event.type === "error") event.preventDefault(); // reported by the supervisor instead

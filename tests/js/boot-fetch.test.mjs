@@ -55,8 +55,9 @@ test("sha256Hex and sriOfHex agree with node:crypto", async () => {
 });
 
 /** Resolve once `done()` is true, waiting at most `turns` turns of the event loop: everything
- * these fakes do settles in promise jobs and message events, so a few turns are plenty. */
-async function settled(done, turns = 200) {
+ * these fakes do settles in promise jobs and message events, never on a clock, so a few turns
+ * are plenty; the bound is far above that and costs nothing when the condition comes true. */
+async function settled(done, turns = 10_000) {
   for (let turn = 0; turn < turns && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
   return done();
 }

@@ -106,6 +106,16 @@ test("decoders started for other files than the worker asks for are ended, and n
   for (const { port } of threads) port.close();
 });
 
+test("a worker already ended gets no decoders, even if the page asks for them later", async () => {
+  const { worker } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  endDecoders(worker); // the supervisor gave up on it while early.js was still loading scripts
+  startDecoders(worker, JOBS, Decoder);
+  serveDecoders(worker, [], Decoder);
+  worker.dispatchEvent(new MessageEvent("message", { data: { type: DECODE, jobs: JOBS } }));
+  assert.equal(made.length, 0);
+});
+
 test("a request seen by two listeners, or replayed, starts its decoders once", async () => {
   const { worker, scope } = workerPair();
   const { Decoder, made } = fakeDecoderClass();
