@@ -127,9 +127,22 @@ def expected(page, wid: str) -> dict:
 
 
 def wait_shows(page, wid: str, state: dict) -> None:
-    """Wait until the widget's aria-label is the state's (render sets it last)."""
-    page.wait_for_function("([id, label]) => document.getElementById(id).getAttribute('aria-label') === label",
-                           arg=[wid, state["aria_label"]], timeout=60_000)
+    """Wait until the widget shows `state`: its aria-label (render sets it last) and the full-precision
+    data-value of each of its readouts. The label alone is not enough: on a log slider two
+    neighbouring positions can read the same to three digits, and then the label of the previous
+    answer already matches while the new one is still on its way (a busy machine showed it)."""
+    values = [[key, float(entry["value"])] for key, entry in {**state["controls"], **state["readouts"]}.items()
+              if isinstance(entry, dict) and "value" in entry]
+    page.wait_for_function(
+        """([id, label, values]) => {
+          const root = document.getElementById(id);
+          if (root.getAttribute('aria-label') !== label) return false;
+          return values.every(([key, value]) => {
+            const el = root.querySelector(`[data-kd-readout="${key}"]`);
+            return !el || Math.abs(Number(el.dataset.value) - value) <= 1e-12 * Math.abs(value);
+          });
+        }""",
+        arg=[wid, state["aria_label"], values], timeout=60_000)
 
 
 def readout(page, wid: str, key: str) -> tuple[str, float]:
