@@ -111,11 +111,12 @@ const TYPES = { wasm: "application/wasm", zip: "application/zip", whl: "applicat
 /** The Cache Storage cache holding decompressed originals between visits. Not named `kdsite-…`:
  * sw.js deletes those when a new build activates, and a kept copy is checked by sha256 anyway. */
 export const DECODED_CACHE = "kdsite:decoded";
-const SHA256_HEADER = "X-Kdsite-Sha256";
+/** The header a kept copy names its sha256 in. */
+export const SHA256_HEADER = "X-Kdsite-Sha256";
 
 /** The scope's decoded cache, or null where there is no Cache Storage (Node, file:// pages,
  * some private windows): a Promise of the Cache, or null. */
-function openDecodedCache(scope) {
+export function openDecodedCache(scope) {
   try {
     return scope.caches ? scope.caches.open(DECODED_CACHE).catch(() => null) : null;
   } catch {
@@ -124,19 +125,28 @@ function openDecodedCache(scope) {
 }
 
 /** The copy of `url` an earlier visit kept, if it says it is the build's file (its header names
- * `sha256`): {response, checked}, else null. Found from the header alone, so a download it makes
- * unneeded stops at once; `checked` resolves true once its bytes hash to `sha256`, or false (and
- * the damaged copy is deleted). */
+ * `sha256`): a Response, else null. Found from the header alone, so a download it makes unneeded
+ * stops at once; its bytes are checked before use (hashesTo). */
 async function keptCopy(cache, url, sha256) {
   const response = await cache.match(url);
-  if (!response || response.headers.get(SHA256_HEADER) !== sha256) return null;
-  const checked = response
-    .clone()
-    .arrayBuffer()
-    .then(sha256Hex)
-    .then(async (got) => got === sha256 || (await cache.delete(url), false))
-    .catch(() => false);
-  return { response, checked };
+  return response && response.headers.get(SHA256_HEADER) === sha256 ? response : null;
+}
+
+/** True when `response`'s bytes hash to `sha256`, else false (also when they cannot be read). */
+async function hashesTo(response, sha256) {
+  try {
+    return (await sha256Hex(await response.arrayBuffer())) === sha256;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the copy of `url` that `scope`'s decoded cache holds hashes to `sha256`; false when
+ * it does not, or there is none. */
+async function keptHashesTo(scope, url, sha256) {
+  const cache = await openDecodedCache(scope);
+  const response = cache && (await cache.match(url).catch(() => null));
+  return response ? hashesTo(response, sha256) : false;
 }
 
 /**
@@ -145,13 +155,13 @@ async function keptCopy(cache, url, sha256) {
  * there, the original decompressed and checked (checkedUnxz) as {chunk: Uint8Array} messages as
  * it comes, {downloaded: true} once the .xz has all arrived (or the download failed), and
  * {done: true}; or, once, {error, damaged}: a message naming `job.label`, damaged true when the
- * file is not xz or not the build's.
+ * file is not xz or not the build's. `signal` (an AbortSignal) stops the download.
  */
-export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), arrived = () => {}) {
+export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), arrived = () => {}, signal = undefined) {
   await turn;
   let response;
   try {
-    response = await fetchFn(job.url, { priority: job.priority });
+    response = await fetchFn(job.url, { priority: job.priority, signal });
   } catch (err) {
     arrived();
     post({ error: `${job.label} could not be downloaded (${(err && err.message) || err}).`, damaged: false });
@@ -191,10 +201,13 @@ export function bootJobs(manifest, dir) {
  * this one starts on a {go} from `after`, the decoder before it (at once if there is none), or
  * from the Python worker, and once it is over this one passes {go} on to `next`, directly, as the
  * Python worker may be too busy starting Python to do it soon. It ends, passing its turn on, when
- * the Python worker posts {stop}: once it has the whole file, or when an earlier visit's kept copy
- * made the download unneeded. `close()` ends the thread.
+ * the Python worker posts {stop} (it has the whole file, or needs it no more), or once it has
+ * answered a {check: url}: an earlier visit kept a copy of the file at `url` in `scope`'s decoded
+ * cache, so the download stops and this thread, not the Python worker's, hashes that copy, and
+ * answers {checked: true} if it is the build's file, else {checked: false}. `close()` ends the
+ * thread.
  */
-export function runDecoder({ job, port, after = null, next = null }, fetchFn, close) {
+export function runDecoder({ job, port, after = null, next = null }, fetchFn, close, scope = globalThis) {
   let go;
   const turn = new Promise((resolve) => (go = resolve));
   if (after) after.onmessage = go;
@@ -203,13 +216,24 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
     if (next) next.postMessage({ go: true });
     next = null;
   };
+  const download = new AbortController();
+  let checking = false;
   port.onmessage = ({ data }) => {
     if (data && data.stop) {
       passOn();
       close(); // not port.close(): that could drop the {stop} in some engines
     } else if (data && data.go) go();
+    else if (data && data.check && !checking) {
+      checking = true; // the download's own messages (its end, once aborted) are no longer wanted
+      download.abort();
+      passOn();
+      keptHashesTo(scope, data.check, job.sha256).then((intact) => {
+        port.postMessage({ checked: intact });
+        close();
+      });
+    }
   };
-  decodeJob(fetchFn, job, (message) => port.postMessage(message), turn, passOn);
+  decodeJob(fetchFn, job, (message) => checking || port.postMessage(message), turn, passOn, download.signal);
 }
 
 /**
@@ -275,8 +299,10 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       fallback = inThisThread(url, file, priority, turn, arrived);
       open(fallback.opened);
     };
+    let checking = null; // resolves check()'s answer, while the decoder checks the kept copy
     const end = () => {
       if (heard) arrived(); // else: its fallback, if any, says when it has arrived
+      if (checking) checking(null); // it ended before it answered: this thread checks the copy
       finished = true;
       port.onmessage = null;
       // The decoder closes, which unties the port; closing it here could drop the {stop}.
@@ -289,7 +315,11 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       turn.then(() => finished || port.postMessage({ go: true }));
       port.onmessage = ({ data }) => {
         heard = true;
-        if ("status" in data) {
+        if ("checked" in data) {
+          finished = true;
+          port.onmessage = null;
+          checking(data.checked); // and the decoder has ended
+        } else if ("status" in data) {
           open({ status: data.status, body: () => body });
           if (!(data.status >= 200 && data.status < 300)) end(); // nothing follows a failed status
         } else if (data.downloaded) {
@@ -325,7 +355,23 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       if (port && !finished) end();
       if (fallback) fallback.stop();
     };
-    return { opened, stop };
+    // An earlier visit's copy of the file at `keptUrl` makes the download unneeded: the decoder
+    // stops it and checks that copy in its own thread. Resolves to whether the copy is the
+    // build's file, or to null (and the download is stopped) where no decoder can answer.
+    const check = (keptUrl) =>
+      thread.then(
+        (decoder) => {
+          if (!decoder || !port || finished || stopped) return stop(), null;
+          stopped = true;
+          arrived();
+          return new Promise((resolve) => {
+            checking = resolve;
+            port.postMessage({ check: keptUrl });
+          });
+        },
+        () => (stop(), null),
+      );
+    return { opened, stop, check };
   }
 
   // One decoder per .xz, asked of the page once, for all of them at once.
@@ -350,15 +396,22 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       : inThisThread(url, file, priority, mine, arrived);
     const entry = { file, kept: null, source };
     if (cache) {
-      entry.kept = cache.then((c) => (c ? keptCopy(c, url, file.sha256) : null)).catch(() => null);
-      // Stopped as soon as a copy is found, before its bytes are checked: on a second visit the
-      // decoders would otherwise take the cores the boot needs. A copy that fails its check is
-      // downloaded again, in this thread (fromPacked).
-      entry.kept.then((copy) => {
-        if (!copy || entry.source !== source) return;
-        source.stop();
+      // {response, checked: Promise<boolean>} or null. The download stops as soon as a copy is
+      // found, before its bytes are checked: on a second visit the decoders would otherwise take
+      // the cores the boot needs. The file's decoder thread checks the copy where there is one,
+      // so this thread, which starts Python meanwhile, need not hash ~20 MB. A copy that fails
+      // its check is deleted and the file downloaded again, in this thread (fromPacked).
+      entry.kept = cache.then(async (c) => {
+        const response = c && (await keptCopy(c, url, file.sha256));
+        if (!response) return null;
+        const byDecoder = source.check ? source.check(url) : (source.stop(), null);
         entry.source = null;
-      });
+        const checked = Promise.resolve(byDecoder)
+          .then((intact) => intact ?? hashesTo(response.clone(), file.sha256))
+          .then(async (intact) => intact || (await c.delete(url), false))
+          .catch(() => false);
+        return { response, checked };
+      }).catch(() => null);
     }
     files.set(url, entry);
   });

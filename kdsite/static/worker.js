@@ -7,12 +7,14 @@
 // precompressed them (_kd/pyodide/boot-files.js), the xz-packed wasm, stdlib and wheels, one
 // after another (the page's decoder threads may have begun them already), which boot-fetch.js
 // decompresses and checks when Pyodide asks for them (or takes from the copy an earlier visit
-// kept, stored once Python is ready).
+// kept, stored once Python is ready). A second visit starts Python from the memory snapshot the
+// first one took (python-snapshot.js).
 
 import { HOW_TO_FIX } from "./advice.js";
 import { installBootFetch } from "./boot-fetch.js";
 import { askPageForDecoders } from "./decoders.js";
 import * as protocol from "./protocol.js";
+import { pythonSnapshots } from "./python-snapshot.js";
 import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
 const { MSG, PYTHON } = protocol;
@@ -32,6 +34,10 @@ const pyodideModule = import("../pyodide/pyodide.mjs");
 pyodideModule.catch(() => {}); // reported by boot()
 // Defines globalThis._createPyodideModule, so loadPyodide need not load it after pyodide.mjs.
 const pyodideAsm = import("../pyodide/pyodide.asm.js").catch(() => {}); // loadPyodide retries
+// Python as an earlier visit's start left it (python-snapshot.js), looked up at once: reading and
+// checking it overlaps the load of pyodide.asm.js. Only for the runtime boot-files.js lists, and
+// where there is Cache Storage to keep one in.
+const snapshots = bootFiles.then((manifest) => (manifest && self.caches ? pythonSnapshots(self, PYODIDE_DIR, manifest) : null));
 
 let computeStateJson = null; // PYTHON.functions.compute_state_json once ready
 let trainJson = null; // PYTHON.functions.train_json once ready
@@ -129,6 +135,8 @@ async function boot() {
   let pyodide;
   let lock;
   let downloads = null;
+  let store = null; // python-snapshot.js' store, where there is one
+  let snapshot = null; // the snapshot Python starts from, if one was kept
   try {
     const manifest = await bootFiles;
     if (manifest) {
@@ -140,15 +148,38 @@ async function boot() {
     lockPromise.catch(() => {}); // reported below, after loadPyodide settles
     const { loadPyodide } = await pyodideModule;
     await pyodideAsm;
-    pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL });
+    store = await snapshots;
+    snapshot = store && (await store.kept);
+    if (snapshot) progress("python", "Starting Python as your last visit left it");
+    // Without a kept snapshot, Python starts in full, ready to have one taken.
+    const start = snapshot ? { _loadSnapshot: snapshot } : store ? { _makeSnapshot: true } : {};
+    pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
     lock = await lockPromise;
   } catch (err) {
+    if (snapshot && !pyodide) {
+      // Checked, yet it would not restore: never again; a fresh worker starts Python in full.
+      await store.discard();
+      failed = true;
+      self.postMessage(protocol.crashed(`Python could not start from the copy a last visit kept (${lastLine(err)})`));
+      self.close();
+      return;
+    }
     fatal(`Python failed to start: ${lastLine(err)} ${HOW_TO_FIX}`);
     return;
   } finally {
     console.warn = originalWarn;
   }
   if (failed) return;
+
+  // Taken now, before anything else runs in Python or any package loads; kept once Python is ready.
+  let made = null;
+  if (store && !snapshot) {
+    try {
+      made = pyodide.makeMemorySnapshot();
+    } catch {
+      // Only the next visit is slower.
+    }
+  }
 
   const errors = [];
   try {
@@ -194,6 +225,7 @@ async function boot() {
   while (queue.length) answer(queue.shift());
   // Only now: storing the decompressed runtime (~20 MB) must not compete with the boot.
   if (downloads) await downloads.keepDecoded();
+  if (made) await store.keep(made);
 }
 
 // Once Python has failed with a message naming the cause, the downloads and promises it leaves

@@ -80,30 +80,97 @@ def test_a_precompressed_site_goes_live_with_the_numbers_cpython_computes(page, 
 
 
 KEPT = "() => caches.open('kdsite:decoded').then((c) => c.keys()).then((k) => k.map((r) => r.url).sort())"
+SNAPSHOT = "python-snapshot.bin"
+# Every progress text the Python worker posts (worker.js), in order, in window.__kdProgress.
+PROGRESS = """(() => {
+  const seen = (window.__kdProgress = []);
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => e.data && e.data.type === "progress" && seen.push(e.data.text));
+    }
+  };
+})();"""
+RESTORED = "Starting Python as your last visit left it"
 
 
-def test_a_second_visit_takes_the_runtime_from_the_copy_the_first_kept(page, xz_site):
-    site, url = xz_site
-    originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
-    page.goto(url)
-    wait_all(page, "ready")
-    # Once Python is ready the worker keeps each original it decompressed (boot-fetch.js).
+def wait_kept(page, names: list[str]) -> list[str]:
+    """What the decoded cache holds once it holds `names` (sorted), or after 3 min."""
     for _ in range(1800):  # a condition, not a time limit (3 min, as for ready): Cache Storage can only be polled
         kept = [u.rsplit("/", 1)[-1] for u in page.evaluate(KEPT)]
-        if len(kept) == len(originals):
+        if kept == names:
             break
         page.wait_for_timeout(100)
-    assert kept == originals
-    # The next visit needs none of the .xz files: refused, and the page still goes live, right.
+    return kept
+
+
+def test_a_second_visit_takes_the_runtime_and_python_from_what_the_first_kept(page, xz_site):
+    site, url = xz_site
+    originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
+    page.add_init_script(PROGRESS)
+    page.goto(url)
+    wait_all(page, "ready")
+    assert RESTORED not in page.evaluate("window.__kdProgress")
+    # Once Python is ready the worker keeps each original it decompressed (boot-fetch.js), and
+    # Python's memory as it stood just started (python-snapshot.js).
+    assert wait_kept(page, sorted([*originals, SNAPSHOT])) == sorted([*originals, SNAPSHOT])
+    # The next visit needs none of the .xz files: refused, and the page still goes live, right,
+    # with Python started from the snapshot.
     refused: list[str] = []
     page.route("**/_kd/pyodide/*.xz", lambda route: (refused.append(route.request.url), route.abort()))
     page.goto("about:blank")
     page.goto(url)
     wait_all(page, "ready")
+    assert RESTORED in page.evaluate("window.__kdProgress")
     slider = page.locator('#dv input[data-kd-control="temperature"]')
     slider.fill(str(float(slider.get_attribute("min"))))
     wait_for_labels(page, expected_labels(page))
     assert len(refused) <= len(originals)  # started at once, stopped when the copy was found
+
+
+# Replace the kept snapshot by bytes that pass every check python-snapshot.js makes (its key,
+# the sha256 kept with it) but that Pyodide cannot restore: as a snapshot of another runtime.
+UNRESTORABLE = """async (name) => {
+  const cache = await caches.open("kdsite:decoded");
+  const key = (await cache.keys()).find((r) => r.url.endsWith("/" + name));
+  const kept = await cache.match(key);
+  const bytes = new Uint8Array(await kept.arrayBuffer()).fill(7, 0, 4096);
+  const sum = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  const headers = new Headers(kept.headers);
+  headers.set("X-Kdsite-Sha256", sum);
+  await cache.put(key, new Response(bytes, { headers }));
+  return sum;
+}"""
+SNAPSHOT_SUM = """async (name) => {
+  const cache = await caches.open("kdsite:decoded");
+  const key = (await cache.keys()).find((r) => r.url.endsWith("/" + name));
+  return key ? (await cache.match(key)).headers.get("X-Kdsite-Sha256") : null;
+}"""
+
+
+def test_a_snapshot_that_will_not_restore_is_dropped_and_python_starts_in_full(page, xz_site):
+    site, url = xz_site
+    originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
+    page.goto(url)
+    wait_all(page, "ready")
+    wait_kept(page, sorted([*originals, SNAPSHOT]))
+    bad = page.evaluate(UNRESTORABLE, SNAPSHOT)
+    page.goto("about:blank")
+    page.goto(url)
+    # The worker that tried it is replaced by one that starts Python in full; the page goes live,
+    # right, and a good snapshot replaces the bad one.
+    wait_all(page, "ready", timeout=180_000)
+    slider = page.locator('#dv input[data-kd-control="temperature"]')
+    slider.fill(str(float(slider.get_attribute("max"))))
+    wait_for_labels(page, expected_labels(page))
+    for _ in range(1800):  # a condition, not a time limit: Cache Storage can only be polled
+        now = page.evaluate(SNAPSHOT_SUM, SNAPSHOT)
+        if now not in (None, bad):
+            break
+        page.wait_for_timeout(100)
+    assert now not in (None, bad)
 
 
 @pytest.mark.parametrize("damage", ["flip", "not-xz"])

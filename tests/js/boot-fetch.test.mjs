@@ -10,6 +10,7 @@ import { test } from "node:test";
 import {
   DECODED_CACHE, checkedUnxz, decodeJob, installBootFetch, runDecoder, sha256Hex, sriOfHex,
 } from "../../kdsite/static/boot-fetch.js";
+import { fakeCaches } from "./fake-caches.mjs";
 
 /** `bytes` as the build packs them (kdsite.pyodide.precompress.xz_bytes). */
 function xz(bytes) {
@@ -159,23 +160,6 @@ test("checkedUnxz passes a stream through in chunks", async () => {
   assert.deepEqual(out, WASM);
 });
 
-/** An in-memory Cache Storage (the part boot-fetch.js uses): what a browser keeps between visits. */
-function fakeCaches() {
-  const store = new Map(); // URL -> {body, headers}
-  const opened = [];
-  const cache = {
-    match: async (url) => {
-      const entry = store.get(String(url));
-      return entry ? new Response(entry.body.slice(), { headers: entry.headers }) : undefined;
-    },
-    put: async (url, response) => {
-      store.set(String(url), { body: new Uint8Array(await response.arrayBuffer()), headers: Object.fromEntries(response.headers) });
-    },
-    delete: async (url) => store.delete(String(url)),
-  };
-  return { caches: { open: async (name) => (opened.push(name), cache) }, store, opened };
-}
-
 /** A scope as fakeScope's, with Cache Storage `caches`, whose fetch records each request's signal. */
 function scopeWithCaches(files, caches) {
   const { scope, asked } = fakeScope(files);
@@ -278,31 +262,38 @@ test("without Cache Storage, or when it refuses, the downloads work as before", 
 });
 
 /** A page's decoders for installBootFetch (decoders.js' askPageForDecoders in a browser): each
- * "thread" runs decodeJob with `network` in this process, as unxz-worker.js does in its own, and
- * talks over a real MessageChannel (so messages arrive later, and copied). `fails`: no decoder's
- * script runs (it reports failed); `none`: the page could start none (null ports). */
-function fakeDecoders(network, { fails = false, none = false, failsMidFile = false } = {}) {
-  const made = []; // {job, stopped: boolean, ended: Promise resolved on {stop}, fail() if failsMidFile}
+ * "thread" runs runDecoder with `network` and Cache Storage `caches` in this process, as
+ * unxz-worker.js does in its own, and talks over a real MessageChannel (so messages arrive later,
+ * and copied); its turn to download comes from the Python worker. `fails`: no decoder's script
+ * runs (it reports failed); `none`: the page could start none (null ports). */
+function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, caches = undefined } = {}) {
+  const made = []; // {job, stopped: boolean, checks: [url], ended: Promise resolved when it ends, fail() if failsMidFile}
   const decoders = async (jobs) =>
     jobs.map((job) => {
       if (none) return null;
       let ended;
-      const decoder = { job, stopped: false, ended: new Promise((resolve) => (ended = resolve)) };
+      const decoder = { job, stopped: false, checks: [], ended: new Promise((resolve) => (ended = resolve)) };
       made.push(decoder);
       const { port1, port2 } = new MessageChannel();
-      let go;
-      const turn = new Promise((resolve) => (go = resolve));
-      port1.onmessage = ({ data }) => {
-        if (data.stop) (decoder.stopped = true), port1.close(), ended();
-        else if (data.go) go();
-      };
       let failed = new Promise(() => {});
       if (fails) failed = Promise.resolve();
       else if (failsMidFile) {
         // It says the file is there, then dies (as a thread that ran out of memory would).
         port1.postMessage({ status: 200 });
         failed = new Promise((resolve) => (decoder.fail = resolve));
-      } else decodeJob(network, job, (message) => decoder.stopped || port1.postMessage(message), turn);
+        port1.onmessage = ({ data }) => data.stop && (port1.close(), ended());
+      } else {
+        const first = new MessageChannel(); // no decoder before it: only the Python worker says {go}
+        const close = () => {
+          decoder.stopped = true;
+          // As a thread's end: what it posted before still arrives.
+          setImmediate(() => [port1, first.port1, first.port2].forEach((p) => p.close()));
+          ended();
+        };
+        runDecoder({ job, port: port1, after: first.port2 }, network, close, { caches });
+        const serve = port1.onmessage;
+        port1.onmessage = (event) => (event.data.check && decoder.checks.push(event.data.check), serve(event));
+      }
       return { port: port2, failed };
     });
   return { decoders, made };
@@ -352,19 +343,74 @@ test("where no decoder starts or runs, or the page is not served over http(s), t
   }
 });
 
-test("a kept copy stops its decoder thread", async () => {
+/** `caches` (fakeCaches') as one thread sees it: `hashed` lists each URL whose kept copy that thread
+ * read a second copy of (clone(): installBootFetch hashes a clone; the first copy goes to Pyodide). */
+function threadView(caches) {
+  const hashed = [];
+  const view = {
+    open: async (name) => {
+      const cache = await caches.open(name);
+      const match = async (url) => {
+        const response = await cache.match(url);
+        if (!response) return response;
+        const clone = response.clone.bind(response);
+        response.clone = () => (hashed.push(String(url)), clone());
+        return response;
+      };
+      return { ...cache, match };
+    },
+  };
+  return { caches: view, hashed };
+}
+
+/** A first visit, with decoder threads: the caches it leaves with every original kept. */
+async function keptWithDecoders() {
   const kept = fakeCaches();
   const first = scopeWithCaches(served(), kept.caches);
-  const downloads = installBootFetch(first.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(first.scope.fetch).decoders);
+  const threads = fakeDecoders(first.scope.fetch, { caches: kept.caches });
+  const downloads = installBootFetch(first.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   for (const name of ["pyodide.asm.wasm", "numpy-2.whl"]) await (await first.scope.fetch(DIR + name)).arrayBuffer();
   await downloads.keepDecoded();
   assert.deepEqual(kept.store.get(`${DIR}numpy-2.whl`).body, WHEEL);
+  return kept;
+}
 
-  const next = scopeWithCaches(served(), kept.caches);
-  const threads = fakeDecoders(next.scope.fetch);
+test("a kept copy stops its decoder thread, which checks the copy so that the Python worker's thread need not", async () => {
+  const kept = await keptWithDecoders();
+  const worker = threadView(kept.caches);
+  const next = scopeWithCaches(served(), worker.caches);
+  const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
   installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-  await threads.made[0].ended;
+  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
+  await Promise.all(threads.made.map((d) => d.ended));
+  assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], [`${DIR}numpy-2.whl`]]);
+  assert.deepEqual(worker.hashed, [], "the Python worker's thread hashed no kept copy");
+});
+
+test("a kept copy its decoder thread finds damaged is deleted, and the file downloaded again", async () => {
+  const kept = await keptWithDecoders();
+  kept.store.get(`${DIR}pyodide.asm.wasm`).body[100] ^= 1;
+  const next = scopeWithCaches(served(), kept.caches);
+  const damaged = [];
+  const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
+  const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], (m) => damaged.push(m), threads.decoders);
+  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  assert.deepEqual(threads.made[0].checks, [`${DIR}pyodide.asm.wasm`]);
+  assert.deepEqual(damaged, []);
+  await downloads.keepDecoded();
+  assert.deepEqual(kept.store.get(`${DIR}pyodide.asm.wasm`).body, WASM, "replaced by the checked original");
+});
+
+test("where a decoder thread cannot check a kept copy (it failed, or was never started), the Python worker's thread does", async () => {
+  for (const how of [{ fails: true }, { none: true }]) {
+    const kept = await keptWithDecoders();
+    const worker = threadView(kept.caches);
+    const next = scopeWithCaches(served(), worker.caches);
+    installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches: kept.caches }).decoders);
+    assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+    assert.deepEqual(worker.hashed.sort(), [`${DIR}numpy-2.whl`, `${DIR}pyodide.asm.wasm`]);
+  }
 });
 
 /** Run one runDecoder per file name, chained by batons as decoders.js chains them; the Python
@@ -402,6 +448,34 @@ test("a decoder thread stopped by the Python worker (a kept copy) passes its tur
   assert.ok(await settled(() => closed.includes(1) && asked.length === 2));
   assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`, `${DIR}other.whl.xz`]);
   close();
+});
+
+test("a decoder thread asked to check a kept copy stops its download, passes its turn on, answers and ends", async () => {
+  const { scope, asked } = wasmHeldBack();
+  const kept = fakeCaches();
+  const url = `${DIR}pyodide.asm.wasm`;
+  const batons = [new MessageChannel()];
+  const toWorker = [new MessageChannel(), new MessageChannel()];
+  const closed = [];
+  const signals = [];
+  const fetchFn = (u, init) => (signals.push(init.signal), scope.fetch(u, init));
+  ["pyodide.asm.wasm", "numpy-2.whl"].forEach((name, i) => {
+    const job = { url: `${DIR}${name}.xz`, sha256: hex(WASM), label: name, priority: "high" };
+    const links = { after: i ? batons[0].port2 : null, next: i ? null : batons[0].port1 };
+    runDecoder({ job, port: toWorker[i].port1, ...links }, fetchFn, () => closed.push(i), { caches: kept.caches });
+  });
+  const answers = [];
+  toWorker[0].port2.onmessage = ({ data }) => answers.push(data);
+  assert.ok(await settled(() => asked.length === 1));
+  await kept.caches.open(DECODED_CACHE).then((c) => c.put(url, new Response(WASM)));
+  toWorker[0].port2.postMessage({ check: url });
+  assert.ok(await settled(() => answers.some((a) => "checked" in a)));
+  // Its download had begun ({status}); nothing of it follows the check.
+  assert.deepEqual(answers.filter((a) => !("status" in a)), [{ checked: true }]);
+  assert.ok(signals[0].aborted, "its download stopped");
+  assert.ok(await settled(() => asked.length === 2), "the next download began");
+  assert.ok(closed.includes(0));
+  [...batons, ...toWorker].forEach((c) => (c.port1.close(), c.port2.close()));
 });
 
 test("a decoder thread that fails mid-file fails that file by name, not silently", async () => {

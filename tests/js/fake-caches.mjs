@@ -1,0 +1,21 @@
+// A test helper, not a test: an in-memory Cache Storage, the part kdsite's workers use
+// (boot-fetch.js' kept copies, python-snapshot.js): what a browser keeps between visits.
+
+/** {caches, store, opened}: `caches` to set as a scope's Cache Storage; `store` maps each URL
+ * kept to {body: Uint8Array, headers}; `opened` lists the names of the caches opened. */
+export function fakeCaches() {
+  const store = new Map(); // URL -> {body, headers}
+  const opened = [];
+  const cache = {
+    match: async (url) => {
+      const entry = store.get(String(url));
+      return entry ? new Response(entry.body.slice(), { headers: entry.headers }) : undefined;
+    },
+    put: async (url, response) => {
+      store.set(String(url), { body: new Uint8Array(await response.arrayBuffer()), headers: Object.fromEntries(response.headers) });
+    },
+    delete: async (url) => store.delete(String(url)),
+  };
+  return { caches: { open: async (name) => (opened.push(name), cache) }, store, opened };
+}
+

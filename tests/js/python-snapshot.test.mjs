@@ -1,0 +1,98 @@
+// Unit tests of the Python snapshot kept between visits (kdsite/static/python-snapshot.js): one
+// is used only by the runtime and standard library it was taken with, and only with its sha256
+// intact; anything else is not used. Run: node --test tests/js/ (tests/unit/test_protocol_js.py).
+// The browser tests (tests/browser/test_precompressed.py) restore a real one.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { DECODED_CACHE } from "../../kdsite/static/boot-fetch.js";
+import { packSnapshot, pythonSnapshots, snapshotKey, unpackSnapshot } from "../../kdsite/static/python-snapshot.js";
+import { fakeCaches } from "./fake-caches.mjs";
+
+const DIR = "https://example.test/site/_kd/pyodide/";
+const SNAPSHOT_URL = `${DIR}python-snapshot.bin`;
+const manifest = (stdlib = "b".repeat(64)) => ({
+  files: [
+    { name: "pyodide.asm.wasm", packed: "pyodide.asm.wasm.xz", sha256: "a".repeat(64) },
+    { name: "python_stdlib.zip", packed: "python_stdlib.zip.xz", sha256: stdlib },
+    { name: "numpy-2.whl", packed: "numpy-2.whl.xz", sha256: "c".repeat(64) },
+  ],
+});
+const MEMORY = new Uint8Array(100_000).map((_, i) => (i * 13) % 256);
+
+/** A first visit keeps MEMORY; returns the caches a next visit finds. */
+async function keptByAFirstVisit(files = manifest()) {
+  const kept = fakeCaches();
+  const first = pythonSnapshots({ caches: kept.caches }, DIR, files);
+  assert.equal(await first.kept, null); // nothing kept yet
+  await first.keep(MEMORY);
+  return kept;
+}
+
+test("a snapshot is kept without its zero pages, and unpacked exactly", () => {
+  // Zero pages, a page with one byte set, and a last page cut short.
+  const memory = new Uint8Array(4096 * 5 + 100);
+  memory.set(MEMORY.subarray(0, 4096), 4096);
+  memory[4096 * 3 + 17] = 9;
+  memory[memory.length - 1] = 1;
+  const packed = packSnapshot(memory);
+  assert.ok(packed.length < 4096 * 3 + 200, `zero pages dropped (${packed.length} bytes)`);
+  assert.deepEqual(unpackSnapshot(packed), memory);
+  for (const bytes of [new Uint8Array(0), new Uint8Array(4096), MEMORY]) assert.deepEqual(unpackSnapshot(packSnapshot(bytes)), bytes);
+  assert.throws(() => unpackSnapshot(packed.subarray(0, packed.length - 1)), /not a packed Python snapshot/);
+});
+
+test("the key names the runtime and the stdlib, not the wheels", () => {
+  const key = snapshotKey(manifest());
+  assert.match(key, /pyodide\.asm\.wasm=a{64}/);
+  assert.match(key, /python_stdlib\.zip=b{64}/);
+  assert.doesNotMatch(key, /numpy/);
+  assert.notEqual(snapshotKey(manifest("d".repeat(64))), key);
+});
+
+test("a snapshot kept by one visit is what the next visit starts from", async () => {
+  const kept = await keptByAFirstVisit();
+  assert.deepEqual([...kept.store.keys()], [SNAPSHOT_URL]);
+  assert.ok(kept.opened.every((name) => name === DECODED_CACHE));
+  const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
+  assert.deepEqual(await next.kept, MEMORY);
+});
+
+test("another build's stdlib: the snapshot is not used", async () => {
+  const kept = await keptByAFirstVisit();
+  const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64)));
+  assert.equal(await next.kept, null);
+  // Replaced once the new build's Python has started.
+  await next.keep(MEMORY.slice(0, 10));
+  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).kept, MEMORY.slice(0, 10));
+});
+
+test("a damaged snapshot (its sha256 is not the one kept with it) is not used, and is deleted", async () => {
+  const kept = await keptByAFirstVisit();
+  kept.store.get(SNAPSHOT_URL).body[500] ^= 1;
+  const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
+  assert.equal(await next.kept, null);
+  assert.equal(kept.store.size, 0);
+});
+
+test("discard() deletes the kept snapshot", async () => {
+  const kept = await keptByAFirstVisit();
+  await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).discard();
+  assert.equal(kept.store.size, 0);
+});
+
+test("no Cache Storage, or one that refuses: nothing kept, nothing thrown", async () => {
+  const refusing = { open: async () => { throw new Error("SecurityError"); } };
+  const full = fakeCaches();
+  full.caches.open = async () => ({
+    match: async () => undefined,
+    put: async () => { throw new Error("QuotaExceededError"); },
+    delete: async () => false,
+  });
+  for (const caches of [undefined, refusing, full.caches]) {
+    const store = pythonSnapshots({ caches }, DIR, manifest());
+    assert.equal(await store.kept, null);
+    await store.keep(MEMORY);
+    await store.discard();
+  }
+});
