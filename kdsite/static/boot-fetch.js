@@ -339,6 +339,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
         }
       };
       decoder.failed.then(() => {
+        if (checking) checking(null); // it failed while checking a kept copy: this thread checks it
         if (finished || stopped) return;
         end();
         // Its script did not run (missing, refused): this thread downloads the file instead.

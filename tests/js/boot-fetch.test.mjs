@@ -265,8 +265,9 @@ test("without Cache Storage, or when it refuses, the downloads work as before", 
  * "thread" runs runDecoder with `network` and Cache Storage `caches` in this process, as
  * unxz-worker.js does in its own, and talks over a real MessageChannel (so messages arrive later,
  * and copied); its turn to download comes from the Python worker. `fails`: no decoder's script
- * runs (it reports failed); `none`: the page could start none (null ports). */
-function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, caches = undefined } = {}) {
+ * runs (it reports failed); `none`: the page could start none (null ports); `failsOnCheck`: each
+ * dies when asked to check a kept copy. */
+function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, failsOnCheck = false, caches = undefined } = {}) {
   const made = []; // {job, stopped: boolean, checks: [url], ended: Promise resolved when it ends, fail() if failsMidFile}
   const decoders = async (jobs) =>
     jobs.map((job) => {
@@ -292,7 +293,13 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
         };
         runDecoder({ job, port: port1, after: first.port2 }, network, close, { caches });
         const serve = port1.onmessage;
-        port1.onmessage = (event) => (event.data.check && decoder.checks.push(event.data.check), serve(event));
+        let die;
+        if (failsOnCheck) failed = new Promise((resolve) => (die = resolve));
+        port1.onmessage = (event) => {
+          if (event.data.check) decoder.checks.push(event.data.check);
+          if (event.data.check && failsOnCheck) die(); // the thread dies before it answers
+          else serve(event);
+        };
       }
       return { port: port2, failed };
     });
@@ -402,8 +409,8 @@ test("a kept copy its decoder thread finds damaged is deleted, and the file down
   assert.deepEqual(kept.store.get(`${DIR}pyodide.asm.wasm`).body, WASM, "replaced by the checked original");
 });
 
-test("where a decoder thread cannot check a kept copy (it failed, or was never started), the Python worker's thread does", async () => {
-  for (const how of [{ fails: true }, { none: true }]) {
+test("where a decoder thread cannot check a kept copy (it failed, dies checking, or was never started), the Python worker's thread does", async () => {
+  for (const how of [{ fails: true }, { none: true }, { failsOnCheck: true }]) {
     const kept = await keptWithDecoders();
     const worker = threadView(kept.caches);
     const next = scopeWithCaches(served(), worker.caches);
