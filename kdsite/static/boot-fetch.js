@@ -141,12 +141,12 @@ async function hashesTo(response, sha256) {
   }
 }
 
-/** True when the copy of `url` that `scope`'s decoded cache holds hashes to `sha256`; false when
- * it does not, or there is none. */
+/** Whether the copy of `url` that `scope`'s decoded cache holds hashes to `sha256`: true or false,
+ * or null when this scope cannot tell (no Cache Storage here, or no such copy found). */
 async function keptHashesTo(scope, url, sha256) {
   const cache = await openDecodedCache(scope);
   const response = cache && (await cache.match(url).catch(() => null));
-  return response ? hashesTo(response, sha256) : false;
+  return response ? hashesTo(response, sha256) : null;
 }
 
 /**
@@ -201,11 +201,11 @@ export function bootJobs(manifest, dir) {
  * this one starts on a {go} from `after`, the decoder before it (at once if there is none), or
  * from the Python worker, and once it is over this one passes {go} on to `next`, directly, as the
  * Python worker may be too busy starting Python to do it soon. It ends, passing its turn on, when
- * the Python worker posts {stop} (it has the whole file, or needs it no more), or once it has
- * answered a {check: url}: an earlier visit kept a copy of the file at `url` in `scope`'s decoded
- * cache, so the download stops and this thread, not the Python worker's, hashes that copy, and
- * answers {checked: true} if it is the build's file, else {checked: false}. `close()` ends the
- * thread.
+ * the Python worker posts {stop} (it has the whole file, or needs it no more). A {check: url}
+ * says an earlier visit kept a copy of the file at `url` in `scope`'s decoded cache: the download
+ * stops, its turn passes on, and this thread, not the Python worker's, hashes that copy and
+ * answers {checked: true} if it is the build's file, false if not, or null if it cannot tell
+ * (then the Python worker hashes it); the {stop} follows. `close()` ends the thread.
  */
 export function runDecoder({ job, port, after = null, next = null }, fetchFn, close, scope = globalThis) {
   let go;
@@ -227,10 +227,8 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
       checking = true; // the download's own messages (its end, once aborted) are no longer wanted
       download.abort();
       passOn();
-      keptHashesTo(scope, data.check, job.sha256).then((intact) => {
-        port.postMessage({ checked: intact });
-        close();
-      });
+      // Closed on the {stop} that answers it: a message posted just before close() may be lost.
+      keptHashesTo(scope, data.check, job.sha256).then((intact) => port.postMessage({ checked: intact }));
     }
   };
   decodeJob(fetchFn, job, (message) => checking || port.postMessage(message), turn, passOn, download.signal);
@@ -280,8 +278,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   }
 
   /** A download decompressed by the decoder `thread` will be (a Promise of {port, failed}, or of
-   * null when there is none: then this thread's download instead). Same shape and `turn` and
-   * `arrived` as inThisThread's. */
+   * null when there is none: then this thread's download instead). Same `turn` and `arrived` as
+   * inThisThread's; returns {opened, stop, check}: inThisThread's, and check(keptUrl) (below). */
   function inItsOwnThread(url, file, priority, thread, turn, arrived) {
     const chunks = [];
     let stream;
@@ -316,9 +314,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       port.onmessage = ({ data }) => {
         heard = true;
         if ("checked" in data) {
-          finished = true;
-          port.onmessage = null;
-          checking(data.checked); // and the decoder has ended
+          checking(data.checked);
+          end(); // {stop}: the decoder ends
         } else if ("status" in data) {
           open({ status: data.status, body: () => body });
           if (!(data.status >= 200 && data.status < 300)) end(); // nothing follows a failed status
@@ -331,6 +328,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
           end();
           stream.close();
           keep(url, file)(new Blob(chunks));
+          chunks.length = 0; // the Blob has them; this closure outlives the boot
         } else if (data.error) {
           end();
           if (data.damaged) onDamaged(data.error);

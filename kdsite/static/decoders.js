@@ -13,7 +13,8 @@
 // or it stopped with an uncaught error).
 // Page -> decoder: {job, port, after, next} (boot-fetch.js' runDecoder: `after` and `next` are the
 // batons by which the decoders pass the turn to download along, in the jobs' order); decoder ->
-// port: decodeJob's messages; port -> decoder: {go}, {stop}.
+// port: decodeJob's messages, and {checked} answering a {check}; port -> decoder: {go}, {stop},
+// {check: url} (boot-fetch.js' runDecoder).
 
 export const DECODE = "kdsite:decode";
 export const DECODERS = "kdsite:decoders";

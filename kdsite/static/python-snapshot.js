@@ -22,8 +22,14 @@ const SNAPSHOT_NAME = "python-snapshot.bin";
 // reading the copy back, on the critical path of a warm start, reads half as much.
 const PAGE = 4096;
 
-function isZero(bytes) {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+/** True when bytes[start, end) are all zero; `words` is the same memory as a Uint32Array, or null
+ * when it is not 4-byte aligned. Word by word where it can: ~4 times faster on 20 MB. */
+function isZero(bytes, words, start, end) {
+  let i = start;
+  if (words) {
+    for (const last = end >> 2; i >> 2 < last; i += 4) if (words[i >> 2] !== 0) return false;
+  }
+  for (; i < end; i++) if (bytes[i] !== 0) return false;
   return true;
 }
 
@@ -33,11 +39,13 @@ export function packSnapshot(snapshot) {
   const pages = Math.ceil(snapshot.length / PAGE);
   const bitmap = new Uint8Array(Math.ceil(pages / 8));
   const kept = [];
+  const words = snapshot.byteOffset % 4 === 0 ? new Uint32Array(snapshot.buffer, snapshot.byteOffset, snapshot.length >> 2) : null;
   for (let page = 0; page < pages; page++) {
-    const bytes = snapshot.subarray(page * PAGE, (page + 1) * PAGE);
-    if (!isZero(bytes)) {
+    const start = page * PAGE;
+    const end = Math.min(start + PAGE, snapshot.length);
+    if (!isZero(snapshot, words, start, end)) {
       bitmap[page >> 3] |= 1 << (page & 7);
-      kept.push(bytes);
+      kept.push(snapshot.subarray(start, end));
     }
   }
   const out = new Uint8Array(4 + bitmap.length + kept.reduce((n, b) => n + b.length, 0));
@@ -78,9 +86,11 @@ export function snapshotKey(manifest) {
 /**
  * The snapshot store of the site whose Pyodide folder is `dir` (a URL ending in "/"), for the
  * runtime `manifest` lists, in `scope`'s Cache Storage (a worker's global). The lookup starts
- * at once. Returns {kept, keep(bytes), discard()}:
- * - kept: Promise of the snapshot an earlier visit kept (a Uint8Array, its sha256 checked) or
- *   null (none, another runtime's, damaged: then deleted; or no Cache Storage). Never rejects.
+ * at once. Returns {take(), keep(bytes), discard()}:
+ * - take(): a Promise of the snapshot an earlier visit kept (a Uint8Array, its sha256 checked)
+ *   or of null (none; another runtime's; damaged: then deleted; or no Cache Storage); never
+ *   rejects. Only the first call gets it (later ones get null), so the store does not hold its
+ *   ~20 MB once Python has it.
  * - keep(bytes): store `bytes` (makeMemorySnapshot()'s Uint8Array, packed) for the next visit; resolves
  *   when done, never rejects (storage full or refused: the next visit starts as a first one).
  * - discard(): delete the kept snapshot (it failed to restore); never rejects.
@@ -89,7 +99,7 @@ export function pythonSnapshots(scope, dir, manifest) {
   const url = new URL(SNAPSHOT_NAME, dir).href;
   const key = snapshotKey(manifest);
   const cache = Promise.resolve(openDecodedCache(scope));
-  const kept = cache
+  const lookup = cache
     .then(async (store) => {
       const response = store && (await store.match(url));
       if (!response || response.headers.get(KEY_HEADER) !== key) return null;
@@ -99,8 +109,13 @@ export function pythonSnapshots(scope, dir, manifest) {
       return null;
     })
     .catch(() => null);
+  let kept = lookup;
   return {
-    kept,
+    take() {
+      const snapshot = kept || Promise.resolve(null);
+      kept = null;
+      return snapshot;
+    },
     async keep(bytes) {
       try {
         const store = await cache;

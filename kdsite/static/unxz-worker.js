@@ -3,7 +3,8 @@
 // it arrives, and posts the original to the port in chunks, so the Python worker's own thread,
 // busy starting Python meanwhile, never decompresses, and the files decompress in parallel
 // (xz-decompress runs one stream at a time per thread). The downloads take turns, and it ends on
-// the Python worker's {stop}: boot-fetch.js' runDecoder. Messages: boot-fetch.js' decodeJob.
+// the Python worker's {stop}; on a second visit it checks the copy an earlier visit kept instead
+// of downloading ({check}): boot-fetch.js' runDecoder. Messages: boot-fetch.js' decodeJob.
 
 import { runDecoder } from "./boot-fetch.js";
 

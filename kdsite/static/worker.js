@@ -43,13 +43,32 @@ let computeStateJson = null; // PYTHON.functions.compute_state_json once ready
 let trainJson = null; // PYTHON.functions.train_json once ready
 let failed = false;
 const queue = []; // requests that arrived before ready, in order
+let restoredFrom = null; // the snapshot store, when Python was restored from its snapshot
 
 function progress(stage, text) {
   self.postMessage(protocol.progress(stage, text));
 }
 
-/** Python cannot start: no request will be answered, and a new worker would not do better. */
+/** Replace this worker (the supervisor starts another), after `reason`; one whose Python was
+ * restored from a snapshot first deletes the snapshot, which may be the cause, so the next
+ * worker starts Python in full. */
+async function crash(reason) {
+  if (failed) return;
+  failed = true;
+  queue.length = 0;
+  if (restoredFrom) await restoredFrom.discard();
+  self.postMessage(protocol.crashed(reason));
+  self.close();
+}
+
+/** Python cannot start: no request will be answered, and a new worker would not do better;
+ * unless Python was restored from a snapshot: then one that starts it in full is tried first. */
 function fatal(message) {
+  if (restoredFrom) {
+    crash(`Python, restored as your last visit left it, then failed (${message}); if this repeats, ` +
+      "clear this site's stored data in the browser's settings");
+    return;
+  }
   if (failed) return;
   failed = true;
   queue.length = 0;
@@ -68,10 +87,7 @@ function lastLine(err) {
  * replaced and answers nothing more. */
 function report(request, err) {
   if (err && err.pyodide_fatal_error) {
-    failed = true;
-    queue.length = 0;
-    self.postMessage(protocol.crashed(`Python crashed (${lastLine(err)})`));
-    self.close();
+    crash(`Python crashed (${lastLine(err)})`);
     return;
   }
   self.postMessage(protocol.requestError(request, lastLine(err)));
@@ -136,7 +152,6 @@ async function boot() {
   let lock;
   let downloads = null;
   let store = null; // python-snapshot.js' store, where there is one
-  let snapshot = null; // the snapshot Python starts from, if one was kept
   try {
     const manifest = await bootFiles;
     if (manifest) {
@@ -149,21 +164,18 @@ async function boot() {
     const { loadPyodide } = await pyodideModule;
     await pyodideAsm;
     store = await snapshots;
-    snapshot = store && (await store.kept);
-    if (snapshot) progress("python", "Starting Python as your last visit left it");
+    const snapshot = store && (await store.take());
+    if (snapshot) {
+      progress("python", "Starting Python as your last visit left it");
+      restoredFrom = store; // from here on, a failure drops the snapshot (fatal, crash)
+    }
     // Without a kept snapshot, Python starts in full, ready to have one taken.
     const start = snapshot ? { _loadSnapshot: snapshot } : store ? { _makeSnapshot: true } : {};
     pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
+    // Pyodide keeps its options; the snapshot's ~20 MB are of no more use.
+    if (pyodide._api && pyodide._api.config) delete pyodide._api.config._loadSnapshot;
     lock = await lockPromise;
   } catch (err) {
-    if (snapshot && !pyodide) {
-      // Checked, yet it would not restore: never again; a fresh worker starts Python in full.
-      await store.discard();
-      failed = true;
-      self.postMessage(protocol.crashed(`Python could not start from the copy a last visit kept (${lastLine(err)})`));
-      self.close();
-      return;
-    }
     fatal(`Python failed to start: ${lastLine(err)} ${HOW_TO_FIX}`);
     return;
   } finally {
@@ -173,7 +185,7 @@ async function boot() {
 
   // Taken now, before anything else runs in Python or any package loads; kept once Python is ready.
   let made = null;
-  if (store && !snapshot) {
+  if (store && !restoredFrom) {
     try {
       made = pyodide.makeMemorySnapshot();
     } catch {

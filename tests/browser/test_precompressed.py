@@ -130,12 +130,16 @@ def test_a_second_visit_takes_the_runtime_and_python_from_what_the_first_kept(pa
 
 
 # Replace the kept snapshot by bytes that pass every check python-snapshot.js makes (its key,
-# the sha256 kept with it) but that Pyodide cannot restore: as a snapshot of another runtime.
+# the sha256 kept with it; it unpacks) but that Pyodide cannot restore: Pyodide's own header,
+# at the start of the first page kept (after the packed length and bitmap), is overwritten.
 UNRESTORABLE = """async (name) => {
   const cache = await caches.open("kdsite:decoded");
   const key = (await cache.keys()).find((r) => r.url.endsWith("/" + name));
   const kept = await cache.match(key);
-  const bytes = new Uint8Array(await kept.arrayBuffer()).fill(7, 0, 4096);
+  const bytes = new Uint8Array(await kept.arrayBuffer());
+  const pages = Math.ceil(new DataView(bytes.buffer).getUint32(0, true) / 4096);
+  const first = 4 + Math.ceil(pages / 8);
+  bytes.fill(7, first, first + 16);
   const sum = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
     (b) => b.toString(16).padStart(2, "0")).join("");
   const headers = new Headers(kept.headers);
@@ -153,6 +157,7 @@ SNAPSHOT_SUM = """async (name) => {
 def test_a_snapshot_that_will_not_restore_is_dropped_and_python_starts_in_full(page, xz_site):
     site, url = xz_site
     originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
+    page.add_init_script(PROGRESS)
     page.goto(url)
     wait_all(page, "ready")
     wait_kept(page, sorted([*originals, SNAPSHOT]))
@@ -162,6 +167,9 @@ def test_a_snapshot_that_will_not_restore_is_dropped_and_python_starts_in_full(p
     # The worker that tried it is replaced by one that starts Python in full; the page goes live,
     # right, and a good snapshot replaces the bad one.
     wait_all(page, "ready", timeout=180_000)
+    progress = page.evaluate("window.__kdProgress")
+    assert RESTORED in progress, progress  # tried, then a fresh worker started Python in full:
+    assert "Starting Python" in progress[progress.index(RESTORED) + 1:], progress
     slider = page.locator('#dv input[data-kd-control="temperature"]')
     slider.fill(str(float(slider.get_attribute("max"))))
     wait_for_labels(page, expected_labels(page))

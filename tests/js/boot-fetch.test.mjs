@@ -409,12 +409,14 @@ test("a kept copy its decoder thread finds damaged is deleted, and the file down
   assert.deepEqual(kept.store.get(`${DIR}pyodide.asm.wasm`).body, WASM, "replaced by the checked original");
 });
 
-test("where a decoder thread cannot check a kept copy (it failed, dies checking, or was never started), the Python worker's thread does", async () => {
-  for (const how of [{ fails: true }, { none: true }, { failsOnCheck: true }]) {
+test("where a decoder thread cannot check a kept copy (it failed, dies checking, was never started, or cannot see it), the Python worker's thread does", async () => {
+  // The last: a decoder whose scope has no Cache Storage cannot tell, so must not call the copy damaged.
+  for (const how of [{ fails: true }, { none: true }, { failsOnCheck: true }, { blind: true }]) {
     const kept = await keptWithDecoders();
     const worker = threadView(kept.caches);
     const next = scopeWithCaches(served(), worker.caches);
-    installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches: kept.caches }).decoders);
+    const caches = how.blind ? undefined : kept.caches;
+    installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches }).decoders);
     assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
     assert.deepEqual(worker.hashed.sort(), [`${DIR}numpy-2.whl`, `${DIR}pyodide.asm.wasm`]);
   }
@@ -457,7 +459,7 @@ test("a decoder thread stopped by the Python worker (a kept copy) passes its tur
   close();
 });
 
-test("a decoder thread asked to check a kept copy stops its download, passes its turn on, answers and ends", async () => {
+test("a decoder thread asked to check a kept copy stops its download, passes its turn on, answers, and ends on {stop}", async () => {
   const { scope, asked } = wasmHeldBack();
   const kept = fakeCaches();
   const url = `${DIR}pyodide.asm.wasm`;
@@ -481,7 +483,9 @@ test("a decoder thread asked to check a kept copy stops its download, passes its
   assert.deepEqual(answers.filter((a) => !("status" in a)), [{ checked: true }]);
   assert.ok(signals[0].aborted, "its download stopped");
   assert.ok(await settled(() => asked.length === 2), "the next download began");
-  assert.ok(closed.includes(0));
+  assert.deepEqual(closed, [], "it ends on the {stop} that answers its answer, not before");
+  toWorker[0].port2.postMessage({ stop: true });
+  assert.ok(await settled(() => closed.includes(0)));
   [...batons, ...toWorker].forEach((c) => (c.port1.close(), c.port2.close()));
 });
 

@@ -24,7 +24,7 @@ const MEMORY = new Uint8Array(100_000).map((_, i) => (i * 13) % 256);
 async function keptByAFirstVisit(files = manifest()) {
   const kept = fakeCaches();
   const first = pythonSnapshots({ caches: kept.caches }, DIR, files);
-  assert.equal(await first.kept, null); // nothing kept yet
+  assert.equal(await first.take(), null); // nothing kept yet
   await first.keep(MEMORY);
   return kept;
 }
@@ -55,23 +55,24 @@ test("a snapshot kept by one visit is what the next visit starts from", async ()
   assert.deepEqual([...kept.store.keys()], [SNAPSHOT_URL]);
   assert.ok(kept.opened.every((name) => name === DECODED_CACHE));
   const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
-  assert.deepEqual(await next.kept, MEMORY);
+  assert.deepEqual(await next.take(), MEMORY);
+  assert.equal(await next.take(), null, "given once: the store does not hold it after");
 });
 
 test("another build's stdlib: the snapshot is not used", async () => {
   const kept = await keptByAFirstVisit();
   const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64)));
-  assert.equal(await next.kept, null);
+  assert.equal(await next.take(), null);
   // Replaced once the new build's Python has started.
   await next.keep(MEMORY.slice(0, 10));
-  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).kept, MEMORY.slice(0, 10));
+  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).take(), MEMORY.slice(0, 10));
 });
 
 test("a damaged snapshot (its sha256 is not the one kept with it) is not used, and is deleted", async () => {
   const kept = await keptByAFirstVisit();
   kept.store.get(SNAPSHOT_URL).body[500] ^= 1;
   const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
-  assert.equal(await next.kept, null);
+  assert.equal(await next.take(), null);
   assert.equal(kept.store.size, 0);
 });
 
@@ -91,7 +92,7 @@ test("no Cache Storage, or one that refuses: nothing kept, nothing thrown", asyn
   });
   for (const caches of [undefined, refusing, full.caches]) {
     const store = pythonSnapshots({ caches }, DIR, manifest());
-    assert.equal(await store.kept, null);
+    assert.equal(await store.take(), null);
     await store.keep(MEMORY);
     await store.discard();
   }
