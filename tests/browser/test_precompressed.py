@@ -95,17 +95,19 @@ PROGRESS = """(() => {
 RESTORED = "Starting Python as your last visit left it"
 
 
-def wait_kept(page, names: list[str]) -> list[str]:
-    """What the decoded cache holds once it holds `names` (sorted), or after 3 min."""
+def poll(page, expression: str, done):
+    """page.evaluate(expression) once done(its value) is true, or after 3 min."""
     for _ in range(1800):  # a condition, not a time limit (3 min, as for ready): Cache Storage can only be polled
-        kept = [u.rsplit("/", 1)[-1] for u in page.evaluate(KEPT)]
-        if kept == names:
+        value = page.evaluate(expression)
+        if done(value):
             break
         page.wait_for_timeout(100)
-    return kept
+    return value
 
 
-def test_a_second_visit_takes_the_runtime_and_python_from_what_the_first_kept(page, xz_site):
+def first_visit(page, xz_site) -> tuple[str, list[str]]:
+    """Open the site with every progress text recorded; once it is live and the decoded cache
+    holds what it keeps, return (its URL, the originals of its .xz files)."""
     site, url = xz_site
     originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
     page.add_init_script(PROGRESS)
@@ -114,7 +116,14 @@ def test_a_second_visit_takes_the_runtime_and_python_from_what_the_first_kept(pa
     assert RESTORED not in page.evaluate("window.__kdProgress")
     # Once Python is ready the worker keeps each original it decompressed (boot-fetch.js), and
     # Python's memory as it stood just started (python-snapshot.js).
-    assert wait_kept(page, sorted([*originals, SNAPSHOT])) == sorted([*originals, SNAPSHOT])
+    want = sorted([*originals, SNAPSHOT])
+    kept = poll(page, KEPT, lambda urls: [u.rsplit("/", 1)[-1] for u in urls] == want)
+    assert [u.rsplit("/", 1)[-1] for u in kept] == want
+    return url, originals
+
+
+def test_a_second_visit_takes_the_runtime_and_python_from_what_the_first_kept(page, xz_site):
+    url, originals = first_visit(page, xz_site)
     # The next visit needs none of the .xz files: refused, and the page still goes live, right,
     # with Python started from the snapshot.
     refused: list[str] = []
@@ -147,20 +156,15 @@ UNRESTORABLE = """async (name) => {
   await cache.put(key, new Response(bytes, { headers }));
   return sum;
 }"""
-SNAPSHOT_SUM = """async (name) => {
+SNAPSHOT_SUM = f"""async () => {{
   const cache = await caches.open("kdsite:decoded");
-  const key = (await cache.keys()).find((r) => r.url.endsWith("/" + name));
+  const key = (await cache.keys()).find((r) => r.url.endsWith("/{SNAPSHOT}"));
   return key ? (await cache.match(key)).headers.get("X-Kdsite-Sha256") : null;
-}"""
+}}"""
 
 
 def test_a_snapshot_that_will_not_restore_is_dropped_and_python_starts_in_full(page, xz_site):
-    site, url = xz_site
-    originals = sorted(p.name.removesuffix(".xz") for p in (site / "_kd" / "pyodide").glob("*.xz"))
-    page.add_init_script(PROGRESS)
-    page.goto(url)
-    wait_all(page, "ready")
-    wait_kept(page, sorted([*originals, SNAPSHOT]))
+    url, _originals = first_visit(page, xz_site)
     bad = page.evaluate(UNRESTORABLE, SNAPSHOT)
     page.goto("about:blank")
     page.goto(url)
@@ -173,12 +177,7 @@ def test_a_snapshot_that_will_not_restore_is_dropped_and_python_starts_in_full(p
     slider = page.locator('#dv input[data-kd-control="temperature"]')
     slider.fill(str(float(slider.get_attribute("max"))))
     wait_for_labels(page, expected_labels(page))
-    for _ in range(1800):  # a condition, not a time limit: Cache Storage can only be polled
-        now = page.evaluate(SNAPSHOT_SUM, SNAPSHOT)
-        if now not in (None, bad):
-            break
-        page.wait_for_timeout(100)
-    assert now not in (None, bad)
+    assert poll(page, SNAPSHOT_SUM, lambda now: now not in (None, bad)) not in (None, bad)
 
 
 @pytest.mark.parametrize("damage", ["flip", "not-xz"])
