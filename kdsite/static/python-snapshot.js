@@ -93,7 +93,7 @@ export function snapshotKey(manifest) {
  *   ~20 MB once Python has it.
  * - keep(bytes): store `bytes` (makeMemorySnapshot()'s Uint8Array, packed) for the next visit; resolves
  *   when done, never rejects (storage full or refused: the next visit starts as a first one).
- * - discard(): delete the kept snapshot (it failed to restore); never rejects.
+ * - discard(): delete the kept snapshot (Python restored from it then failed); never rejects.
  */
 export function pythonSnapshots(scope, dir, manifest) {
   const url = new URL(SNAPSHOT_NAME, dir).href;
