@@ -1,25 +1,26 @@
-// Python as it stood just after it started, kept in this browser between visits. Starting
-// Python (Py_Initialize and Pyodide's bootstrap imports) takes most of a warm boot: ~0.6 s of
-// ~1.7 s on these machines. Pyodide 0.27 can start from a copy of its WebAssembly memory taken
-// right after a start (loadPyodide's `_makeSnapshot` / `_loadSnapshot`, makeMemorySnapshot()),
-// which skips that work. The copy must be taken before any package loads: numpy's compiled
-// modules live outside that memory, so a later copy could not be restored.
+// Python as an earlier visit left it once numpy and kdsite were imported, kept in this browser
+// between visits. Starting Python, loading numpy and importing it take most of a warm boot
+// (~1.9 s of ~2.3 s on these machines). Pyodide 0.27 can start from a copy of its WebAssembly
+// memory (loadPyodide's `_makeSnapshot` / `_loadSnapshot`, makeMemorySnapshot()), which skips
+// that work; python-libraries.js adds what such a copy leaves out: numpy's compiled modules,
+// whose bytes and places are kept with it.
 //
-// A snapshot belongs to one runtime and one standard library: Python's memory holds offsets
-// into the stdlib zip it read. So it is kept under a key naming the sha256 of both (the
-// build's BOOT_FILES), and with its own sha256, checked before use; one that fails either is
-// not used (and is replaced once this visit's Python has started).
+// A snapshot belongs to one runtime, one standard library and one set of wheels: Python's memory
+// holds offsets into the stdlib zip it read, and numpy's and kdsite's code. So it is kept under a
+// key naming the sha256 of all of them (the build's BOOT_FILES), and with its own sha256, checked
+// before use; one that fails either is not used (and is replaced once this visit's Python is
+// ready).
 
 import { SHA256_HEADER, openDecodedCache, sha256Hex } from "./boot-fetch.js";
 
 /** Bump when worker.js starts Python with other options: a snapshot holds their effect. */
-const FORMAT = "kdsite-python-snapshot-1";
+const FORMAT = "kdsite-python-snapshot-2";
 const KEY_HEADER = "X-Kdsite-Snapshot-Of";
 /** Where the snapshot is kept in the decoded cache (no such file is ever served). */
 const SNAPSHOT_NAME = "python-snapshot.bin";
 
-// Half of a just-started Python's memory is zero pages; they are not stored (packSnapshot), so
-// reading the copy back, on the critical path of a warm start, reads half as much.
+// A third of Python's memory is zero pages, once numpy is imported; they are not stored
+// (packSnapshot), so reading the copy back, on the critical path of a warm start, reads less.
 const PAGE = 4096;
 
 /** True when bytes[start, end) are all zero; `words` is the same memory as a Uint32Array, or null
@@ -31,6 +32,18 @@ function isZero(bytes, words, start, end) {
   }
   for (; i < end; i++) if (bytes[i] !== 0) return false;
   return true;
+}
+
+/** `length` as 4 bytes, little-endian, then `parts` (Uint8Arrays), in one Uint8Array. */
+function afterLength(length, parts) {
+  const out = new Uint8Array(4 + parts.reduce((n, part) => n + part.length, 0));
+  new DataView(out.buffer).setUint32(0, length, true);
+  let at = 4;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** `snapshot` (makeMemorySnapshot()'s bytes) without its zero pages: a 4-byte little-endian
@@ -48,15 +61,7 @@ export function packSnapshot(snapshot) {
       kept.push(snapshot.subarray(start, end));
     }
   }
-  const out = new Uint8Array(4 + bitmap.length + kept.reduce((n, b) => n + b.length, 0));
-  new DataView(out.buffer).setUint32(0, snapshot.length, true);
-  out.set(bitmap, 4);
-  let at = 4 + bitmap.length;
-  for (const bytes of kept) {
-    out.set(bytes, at);
-    at += bytes.length;
-  }
-  return out;
+  return afterLength(snapshot.length, [bitmap, ...kept]);
 }
 
 /** The snapshot packSnapshot(snapshot) was made from. Throws on bytes it could not have made. */
@@ -77,22 +82,45 @@ export function unpackSnapshot(packed) {
 }
 
 /** The key a snapshot is kept under: FORMAT and the sha256 of every file of `manifest`
- * (boot-files.js' BOOT_FILES) that Python's start reads, i.e. all but the wheels. */
+ * (boot-files.js' BOOT_FILES): the runtime, the stdlib and the wheels a snapshot holds. */
 export function snapshotKey(manifest) {
-  const started = manifest.files.filter((file) => !file.name.endsWith(".whl"));
-  return [FORMAT, ...started.map((file) => `${file.name}=${file.sha256}`)].join(" ");
+  return [FORMAT, ...manifest.files.map((file) => `${file.name}=${file.sha256}`)].join(" ");
+}
+
+/** What keep() stores: a 4-byte little-endian length and the JSON of {meta, sizes}, the packed
+ * snapshot, then each of `files` (Uint8Arrays) in order; sizes are the byte lengths of the last
+ * two parts. */
+export function bundle(snapshot, meta = null, files = []) {
+  const packed = packSnapshot(snapshot);
+  const head = new TextEncoder().encode(JSON.stringify({ meta, sizes: [packed.length, ...files.map((f) => f.length)] }));
+  return afterLength(head.length, [head, packed, ...files]);
+}
+
+/** {snapshot, meta, files}, as given to bundle(). Throws on bytes it could not have made. */
+export function unbundle(bytes) {
+  const headLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const { meta, sizes } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headLength)));
+  const parts = [];
+  let at = 4 + headLength;
+  for (const size of sizes) {
+    parts.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  if (at !== bytes.length) throw new Error("not a kept Python snapshot");
+  return { snapshot: unpackSnapshot(parts[0]), meta, files: parts.slice(1) };
 }
 
 /**
  * The snapshot store of the site whose Pyodide folder is `dir` (a URL ending in "/"), for the
- * runtime `manifest` lists, in `scope`'s Cache Storage (a worker's global). The lookup starts
- * at once. Returns {take(), keep(bytes), discard()}:
- * - take(): a Promise of the snapshot an earlier visit kept (a Uint8Array, its sha256 checked)
- *   or of null (none; another runtime's; damaged: then deleted; or no Cache Storage); never
- *   rejects. Only the first call gets it (later ones get null), so the store does not hold its
- *   ~20 MB once Python has it.
- * - keep(bytes): store `bytes` (makeMemorySnapshot()'s Uint8Array, packed) for the next visit; resolves
- *   when done, never rejects (storage full or refused: the next visit starts as a first one).
+ * runtime and wheels `manifest` lists, in `scope`'s Cache Storage (a worker's global). The
+ * lookup starts at once. Returns {take(), keep(snapshot, meta, files), discard()}:
+ * - take(): a Promise of what an earlier visit kept, {snapshot, meta, files} (its sha256
+ *   checked), or of null (none; another build's; damaged: then deleted; or no Cache Storage);
+ *   never rejects. Only the first call gets it (later ones get null), so the store does not
+ *   hold its ~40 MB once Python has it.
+ * - keep(snapshot, meta, files): store makeMemorySnapshot()'s Uint8Array, packed, with JSON
+ *   `meta` and Uint8Arrays `files`, for the next visit; resolves when done, never rejects
+ *   (storage full or refused: the next visit starts as a first one).
  * - discard(): delete the kept snapshot (Python restored from it then failed); never rejects.
  */
 export function pythonSnapshots(scope, dir, manifest) {
@@ -103,8 +131,8 @@ export function pythonSnapshots(scope, dir, manifest) {
     .then(async (store) => {
       const response = store && (await store.match(url));
       if (!response || response.headers.get(KEY_HEADER) !== key) return null;
-      const packed = new Uint8Array(await response.arrayBuffer());
-      if ((await sha256Hex(packed)) === response.headers.get(SHA256_HEADER)) return unpackSnapshot(packed);
+      const body = new Uint8Array(await response.arrayBuffer());
+      if ((await sha256Hex(body)) === response.headers.get(SHA256_HEADER)) return unbundle(body);
       await store.delete(url);
       return null;
     })
@@ -116,13 +144,13 @@ export function pythonSnapshots(scope, dir, manifest) {
       kept = null;
       return snapshot;
     },
-    async keep(bytes) {
+    async keep(snapshot, meta = null, files = []) {
       try {
         const store = await cache;
         if (!store) return;
-        const packed = packSnapshot(bytes);
-        const headers = { "Content-Type": "application/octet-stream", [KEY_HEADER]: key, [SHA256_HEADER]: await sha256Hex(packed) };
-        await store.put(url, new Response(packed, { headers }));
+        const body = bundle(snapshot, meta, files);
+        const headers = { "Content-Type": "application/octet-stream", [KEY_HEADER]: key, [SHA256_HEADER]: await sha256Hex(body) };
+        await store.put(url, new Response(body, { headers }));
       } catch {
         // The next visit starts Python as a first one does.
       }

@@ -7,13 +7,14 @@
 // precompressed them (_kd/pyodide/boot-files.js), the xz-packed wasm, stdlib and wheels, one
 // after another (the page's decoder threads may have begun them already), which boot-fetch.js
 // decompresses and checks when Pyodide asks for them (or takes from the copy an earlier visit
-// kept, stored once Python is ready). A second visit starts Python from the memory snapshot the
-// first one took (python-snapshot.js).
+// kept, stored once Python is ready). A second visit starts Python, numpy and kdsite imported,
+// from the memory snapshot the first one took (python-snapshot.js, python-libraries.js).
 
 import { HOW_TO_FIX } from "./advice.js";
 import { installBootFetch } from "./boot-fetch.js";
 import { askPageForDecoders } from "./decoders.js";
 import * as protocol from "./protocol.js";
+import { recordLibraries, restoreLibraries, takeSnapshot } from "./python-libraries.js";
 import { pythonSnapshots } from "./python-snapshot.js";
 import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
@@ -152,6 +153,7 @@ async function boot() {
   let lock;
   let downloads = null;
   let store = null; // python-snapshot.js' store, where there is one
+  let kept = null; // what that store kept from an earlier visit: {snapshot, meta, files}
   try {
     const manifest = await bootFiles;
     if (manifest) {
@@ -164,15 +166,15 @@ async function boot() {
     const { loadPyodide } = await pyodideModule;
     await pyodideAsm;
     store = await snapshots;
-    const snapshot = store && (await store.take());
-    if (snapshot) {
+    kept = store && (await store.take());
+    if (kept) {
       progress("python", "Starting Python as your last visit left it");
       restoredFrom = store; // from here on, a failure drops the snapshot (fatal, crash)
     }
     // Without a kept snapshot, Python starts in full, ready to have one taken.
-    const start = snapshot ? { _loadSnapshot: snapshot } : store ? { _makeSnapshot: true } : {};
+    const start = kept ? { _loadSnapshot: kept.snapshot } : store ? { _makeSnapshot: true } : {};
     pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
-    // Pyodide keeps its options; the snapshot's ~20 MB are of no more use.
+    // Pyodide keeps its options; the snapshot's ~40 MB are of no more use once numpy's modules are back.
     if (pyodide._api && pyodide._api.config) delete pyodide._api.config._loadSnapshot;
     lock = await lockPromise;
   } catch (err) {
@@ -183,33 +185,38 @@ async function boot() {
   }
   if (failed) return;
 
-  // Taken now, before anything else runs in Python or any package loads; kept once Python is ready.
-  let made = null;
-  if (store && !restoredFrom) {
-    try {
-      made = pyodide.makeMemorySnapshot();
-    } catch {
-      // Only the next visit is slower.
-    }
-  }
-
   const errors = [];
-  try {
-    keepStdlibZipDirectory(pyodide);
-  } catch (err) {
-    errors.push(lastLine(err)); // only slower without it; reported if loading then fails
-  }
-  const packages = Object.keys(lock.packages || {}).filter((name) => name !== "kdsite");
-  progress("packages", `Loading ${packages.concat(["kdsite"]).join(" + ")}`);
-  try {
-    // Resolves even when a wheel failed (e.g. its sha256 did not match); checked below.
-    await pyodide.loadPackage(["kdsite"], {
-      checkIntegrity: true,
-      messageCallback: () => {}, // "Loading …"/"Loaded …" lines; progress is posted above
-      errorCallback: (text) => errors.push(text),
-    });
-  } catch (err) {
-    errors.push(lastLine(err));
+  let made = null; // the snapshot this visit takes for the next one, once Python is ready
+  if (kept) {
+    // numpy and kdsite are imported already; their compiled modules only need loading again.
+    progress("packages", "Loading numpy's compiled modules");
+    try {
+      await restoreLibraries(pyodide, kept);
+    } catch (err) {
+      crash(`Python, restored as your last visit left it, could not load numpy's modules (${lastLine(err)})`);
+      return;
+    }
+    kept = null;
+  } else {
+    try {
+      keepStdlibZipDirectory(pyodide);
+    } catch (err) {
+      errors.push(lastLine(err)); // only slower without it; reported if loading then fails
+    }
+    const libraries = store && recordLibraries(pyodide._module);
+    const packages = Object.keys(lock.packages || {}).filter((name) => name !== "kdsite");
+    progress("packages", `Loading ${packages.concat(["kdsite"]).join(" + ")}`);
+    try {
+      // Resolves even when a wheel failed (e.g. its sha256 did not match); checked below.
+      await pyodide.loadPackage(["kdsite"], {
+        checkIntegrity: true,
+        messageCallback: () => {}, // "Loading …"/"Loaded …" lines; progress is posted above
+        errorCallback: (text) => errors.push(text),
+      });
+    } catch (err) {
+      errors.push(lastLine(err));
+    }
+    if (libraries) made = libraries.stop();
   }
 
   progress("check", "Checking kdsite");
@@ -229,6 +236,9 @@ async function boot() {
     );
     return;
   }
+  // Taken now, before any request runs in Python; kept once Python is ready. Only the next visit
+  // is slower without one.
+  if (made) made = errors.length ? null : await takeSnapshot(pyodide, made).catch(() => null);
 
   const states = pyodide.pyimport(PYTHON.module);
   computeStateJson = states.compute_state_json;
@@ -237,7 +247,7 @@ async function boot() {
   while (queue.length) answer(queue.shift());
   // Only now: storing the decompressed runtime (~20 MB) must not compete with the boot.
   if (downloads) await downloads.keepDecoded();
-  if (made) await store.keep(made);
+  if (made) await store.keep(made.snapshot, made.meta, made.files);
 }
 
 // Once Python has failed with a message naming the cause, the downloads and promises it leaves

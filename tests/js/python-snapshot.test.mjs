@@ -1,12 +1,12 @@
 // Unit tests of the Python snapshot kept between visits (kdsite/static/python-snapshot.js): one
-// is used only by the runtime and standard library it was taken with, and only with its sha256
-// intact; anything else is not used. Run: node --test tests/js/ (tests/unit/test_protocol_js.py).
+// is used only by the runtime, standard library and wheels it was taken with, and only with its
+// sha256 intact; anything else is not used. It comes back with what was kept beside it. Run: node --test tests/js/ (tests/unit/test_protocol_js.py).
 // The browser tests (tests/browser/test_precompressed.py) restore a real one.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { DECODED_CACHE } from "../../kdsite/static/boot-fetch.js";
-import { packSnapshot, pythonSnapshots, snapshotKey, unpackSnapshot } from "../../kdsite/static/python-snapshot.js";
+import { bundle, packSnapshot, pythonSnapshots, snapshotKey, unbundle, unpackSnapshot } from "../../kdsite/static/python-snapshot.js";
 import { fakeCaches } from "./fake-caches.mjs";
 
 const DIR = "https://example.test/site/_kd/pyodide/";
@@ -19,13 +19,17 @@ const manifest = (stdlib = "b".repeat(64)) => ({
   ],
 });
 const MEMORY = new Uint8Array(100_000).map((_, i) => (i * 13) % 256);
+// What python-libraries.js keeps beside it: JSON, and the bytes of numpy's compiled modules.
+const META = { libraries: [{ path: "/lib/a.so", handle: 8 }, { path: "/lib/b.so", handle: 72 }], tableDigest: "f".repeat(64) };
+const FILES = [new Uint8Array([0, 97, 115, 109, 1]), new Uint8Array(3000).fill(5)];
+const KEPT = { snapshot: MEMORY, meta: META, files: FILES };
 
 /** A first visit keeps MEMORY; returns the caches a next visit finds. */
 async function keptByAFirstVisit(files = manifest()) {
   const kept = fakeCaches();
   const first = pythonSnapshots({ caches: kept.caches }, DIR, files);
   assert.equal(await first.take(), null); // nothing kept yet
-  await first.keep(MEMORY);
+  await first.keep(MEMORY, META, FILES);
   return kept;
 }
 
@@ -42,12 +46,22 @@ test("a snapshot is kept without its zero pages, and unpacked exactly", () => {
   assert.throws(() => unpackSnapshot(packed.subarray(0, packed.length - 1)), /not a packed Python snapshot/);
 });
 
-test("the key names the runtime and the stdlib, not the wheels", () => {
+test("the key names the runtime, the stdlib and the wheels", () => {
   const key = snapshotKey(manifest());
   assert.match(key, /pyodide\.asm\.wasm=a{64}/);
   assert.match(key, /python_stdlib\.zip=b{64}/);
-  assert.doesNotMatch(key, /numpy/);
+  assert.match(key, /numpy-2\.whl=c{64}/);
   assert.notEqual(snapshotKey(manifest("d".repeat(64))), key);
+  const otherNumpy = manifest();
+  otherNumpy.files[2].sha256 = "e".repeat(64);
+  assert.notEqual(snapshotKey(otherNumpy), key);
+});
+
+test("a snapshot is kept with its libraries' JSON and bytes, and read back exactly", () => {
+  assert.deepEqual(unbundle(bundle(MEMORY, META, FILES)), KEPT);
+  assert.deepEqual(unbundle(bundle(MEMORY)), { snapshot: MEMORY, meta: null, files: [] });
+  const bytes = bundle(MEMORY, META, FILES);
+  assert.throws(() => unbundle(bytes.subarray(0, bytes.length - 1)), /not a kept Python snapshot/);
 });
 
 test("a snapshot kept by one visit is what the next visit starts from", async () => {
@@ -55,7 +69,7 @@ test("a snapshot kept by one visit is what the next visit starts from", async ()
   assert.deepEqual([...kept.store.keys()], [SNAPSHOT_URL]);
   assert.ok(kept.opened.every((name) => name === DECODED_CACHE));
   const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
-  assert.deepEqual(await next.take(), MEMORY);
+  assert.deepEqual(await next.take(), KEPT);
   assert.equal(await next.take(), null, "given once: the store does not hold it after");
 });
 
@@ -65,7 +79,8 @@ test("another build's stdlib: the snapshot is not used", async () => {
   assert.equal(await next.take(), null);
   // Replaced once the new build's Python has started.
   await next.keep(MEMORY.slice(0, 10));
-  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).take(), MEMORY.slice(0, 10));
+  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).take(),
+    { snapshot: MEMORY.slice(0, 10), meta: null, files: [] });
 });
 
 test("a damaged snapshot (its sha256 is not the one kept with it) is not used, and is deleted", async () => {

@@ -46,10 +46,15 @@ def run_in_cpython(program: str = PROGRAM) -> dict:
     return json.loads(eval(last, namespace))
 
 
-@pytest.fixture(scope="module")
-def pyodide_result(built_site) -> dict:
+# "started": Python started and numpy loaded, as on a first visit; "restored": Python restored
+# from the snapshot a first visit takes, numpy's modules loaded again, as on the next visit.
+STARTS = ["started", "restored"]
+
+
+@pytest.fixture(scope="module", params=STARTS)
+def pyodide_result(built_site, request) -> dict:
     """Return the program's result under Pyodide in Node, loading the built site's runtime."""
-    return run_program(built_site, PROGRAM)
+    return run_program(built_site, PROGRAM, restored=request.param == "restored")
 
 
 def test_pyodide_loads_our_wheel_by_name(pyodide_result):
@@ -98,19 +103,22 @@ json.dumps(result)
 TRAINING_RTOL = 1e-9
 
 
-def run_program(built_site, program: str) -> dict:
-    """Return a program's JSON result under Pyodide in Node."""
+def run_program(built_site, program: str, restored: bool = False) -> dict:
+    """Return a program's JSON result under Pyodide in Node; with `restored`, in a Python
+    restored from a snapshot (run_python.mjs --restored)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed for the Pyodide tests: install nodejs")
-    done = subprocess.run([node, str(RUNNER), str(built_site / "_kd" / "pyodide")], input=program,
+    args = [node, str(RUNNER), str(built_site / "_kd" / "pyodide"), *(["--restored"] if restored else [])]
+    done = subprocess.run(args, input=program,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def test_training_run_agrees_with_cpython(built_site):
-    got = run_program(built_site, TRAINING)
+@pytest.mark.parametrize("start", STARTS)
+def test_training_run_agrees_with_cpython(built_site, start):
+    got = run_program(built_site, TRAINING, restored=start == "restored")
     expected = run_in_cpython(TRAINING)
     print(f"teacher training: Pyodide {got['teacher_seconds']:.2f} s, CPython {expected['teacher_seconds']:.2f} s")
     for got_pair, want_pair in zip(got["history"], expected["history"], strict=True):
