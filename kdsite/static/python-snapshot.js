@@ -16,6 +16,10 @@ import { SHA256_HEADER, openDecodedCache, sha256Hex } from "./boot-fetch.js";
 /** Bump when worker.js starts Python with other options: a snapshot holds their effect. */
 const FORMAT = "kdsite-python-snapshot-2";
 const KEY_HEADER = "X-Kdsite-Snapshot-Of";
+// Marks what discard() leaves: the key of a snapshot that failed after a restore. Restoring
+// fails the same way every time (the same runtime, the same wheels, the same linking), so
+// this build keeps no other: its visits start Python in full, without trying a restore first.
+const REFUSED_HEADER = "X-Kdsite-Snapshot-Refused";
 /** Where the snapshot is kept in the decoded cache (no such file is ever served). */
 const SNAPSHOT_NAME = "python-snapshot.bin";
 
@@ -88,8 +92,8 @@ export function snapshotKey(manifest) {
 }
 
 /** What keep() stores: a 4-byte little-endian length and the JSON of {meta, sizes}, the packed
- * snapshot, then each of `files` (Uint8Arrays) in order; sizes are the byte lengths of the last
- * two parts. */
+ * snapshot, then each of `files` (Uint8Arrays) in order; sizes are the byte lengths of the
+ * packed snapshot and of each file. */
 export function bundle(snapshot, meta = null, files = []) {
   const packed = packSnapshot(snapshot);
   const head = new TextEncoder().encode(JSON.stringify({ meta, sizes: [packed.length, ...files.map((f) => f.length)] }));
@@ -107,7 +111,8 @@ export function unbundle(bytes) {
     at += size;
   }
   if (at !== bytes.length) throw new Error("not a kept Python snapshot");
-  return { snapshot: unpackSnapshot(parts[0]), meta, files: parts.slice(1) };
+  // Copies, so that the ~31 MB read back need not stay alive for the files' sake.
+  return { snapshot: unpackSnapshot(parts[0]), meta, files: parts.slice(1).map((part) => part.slice()) };
 }
 
 /**
@@ -121,7 +126,8 @@ export function unbundle(bytes) {
  * - keep(snapshot, meta, files): store makeMemorySnapshot()'s Uint8Array, packed, with JSON
  *   `meta` and Uint8Arrays `files`, for the next visit; resolves when done, never rejects
  *   (storage full or refused: the next visit starts as a first one).
- * - discard(): delete the kept snapshot (Python restored from it then failed); never rejects.
+ * - discard(): replace the kept snapshot (Python restored from it then failed) by a mark that
+ *   stops keep() from keeping another for this build; never rejects.
  */
 export function pythonSnapshots(scope, dir, manifest) {
   const url = new URL(SNAPSHOT_NAME, dir).href;
@@ -130,7 +136,7 @@ export function pythonSnapshots(scope, dir, manifest) {
   const lookup = cache
     .then(async (store) => {
       const response = store && (await store.match(url));
-      if (!response || response.headers.get(KEY_HEADER) !== key) return null;
+      if (!response || response.headers.get(KEY_HEADER) !== key || response.headers.has(REFUSED_HEADER)) return null;
       const body = new Uint8Array(await response.arrayBuffer());
       if ((await sha256Hex(body)) === response.headers.get(SHA256_HEADER)) return unbundle(body);
       await store.delete(url);
@@ -148,6 +154,8 @@ export function pythonSnapshots(scope, dir, manifest) {
       try {
         const store = await cache;
         if (!store) return;
+        const kept = await store.match(url);
+        if (kept && kept.headers.get(KEY_HEADER) === key && kept.headers.has(REFUSED_HEADER)) return;
         const body = bundle(snapshot, meta, files);
         const headers = { "Content-Type": "application/octet-stream", [KEY_HEADER]: key, [SHA256_HEADER]: await sha256Hex(body) };
         await store.put(url, new Response(body, { headers }));
@@ -156,11 +164,13 @@ export function pythonSnapshots(scope, dir, manifest) {
       }
     },
     async discard() {
+      const store = await cache;
+      if (!store) return;
       try {
-        const store = await cache;
-        if (store) await store.delete(url);
+        await store.put(url, new Response(new Uint8Array(0), { headers: { [KEY_HEADER]: key, [REFUSED_HEADER]: "1" } }));
       } catch {
-        // Nothing to delete, or no storage: nothing kept to mislead the next visit either.
+        // Storage full: at least the snapshot must not be tried again.
+        await store.delete(url).catch(() => {});
       }
     },
   };

@@ -35,12 +35,12 @@ const pyodideModule = import("../pyodide/pyodide.mjs");
 pyodideModule.catch(() => {}); // reported by boot()
 // Defines globalThis._createPyodideModule, so loadPyodide need not load it after pyodide.mjs.
 const pyodideAsm = import("../pyodide/pyodide.asm.js").catch(() => {}); // loadPyodide retries
-// Python as an earlier visit's start left it (python-snapshot.js), looked up at once: reading and
-// checking it overlaps the load of pyodide.asm.js. Only for the runtime boot-files.js lists, and
+// Python as an earlier visit left it, numpy and kdsite imported (python-snapshot.js), looked up
+// at once: reading and checking it overlaps the load of pyodide.asm.js. Only for the runtime boot-files.js lists, and
 // where there is Cache Storage to keep one in.
 const snapshots = bootFiles.then((manifest) => (manifest && self.caches ? pythonSnapshots(self, PYODIDE_DIR, manifest) : null));
 
-let computeStateJson = null; // PYTHON.functions.compute_state_json once ready
+let computeStateJson = null; // PYTHON.functions.compute_state_json once ready (and the snapshot taken)
 let trainJson = null; // PYTHON.functions.train_json once ready
 let failed = false;
 const queue = []; // requests that arrived before ready, in order
@@ -174,7 +174,7 @@ async function boot() {
     // Without a kept snapshot, Python starts in full, ready to have one taken.
     const start = kept ? { _loadSnapshot: kept.snapshot } : store ? { _makeSnapshot: true } : {};
     pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
-    // Pyodide keeps its options; the snapshot's ~40 MB are of no more use once numpy's modules are back.
+    // Pyodide keeps its options: they must not keep the snapshot's ~36 MB alive once `kept` lets go.
     if (pyodide._api && pyodide._api.config) delete pyodide._api.config._loadSnapshot;
     lock = await lockPromise;
   } catch (err) {
@@ -236,14 +236,19 @@ async function boot() {
     );
     return;
   }
-  // Taken now, before any request runs in Python; kept once Python is ready. Only the next visit
-  // is slower without one.
-  if (made) made = errors.length ? null : await takeSnapshot(pyodide, made).catch(() => null);
-
   const states = pyodide.pyimport(PYTHON.module);
+  self.postMessage(protocol.ready(version));
+  // The snapshot is taken now: after ready, as the widgets need nothing from it, but before any
+  // request runs in Python (until computeStateJson is set they wait in the queue), so the next
+  // visit starts from a Python no reader has used. Only that visit is slower without one.
+  if (made) {
+    made = errors.length ? null : await takeSnapshot(pyodide, made).catch((err) => {
+      console.warn(`kdsite: no Python snapshot for the next visit (${lastLine(err)})`);
+      return null;
+    });
+  }
   computeStateJson = states.compute_state_json;
   trainJson = states.train_json;
-  self.postMessage(protocol.ready(version));
   while (queue.length) answer(queue.shift());
   // Only now: storing the decompressed runtime (~20 MB) must not compete with the boot.
   if (downloads) await downloads.keepDecoded();

@@ -20,7 +20,7 @@ const manifest = (stdlib = "b".repeat(64)) => ({
 });
 const MEMORY = new Uint8Array(100_000).map((_, i) => (i * 13) % 256);
 // What python-libraries.js keeps beside it: JSON, and the bytes of numpy's compiled modules.
-const META = { libraries: [{ path: "/lib/a.so", handle: 8 }, { path: "/lib/b.so", handle: 72 }], tableDigest: "f".repeat(64) };
+const META = { libraries: [{ path: "/lib/a.so", handle: 8 }, { path: "/lib/b.so", handle: 72 }], linkDigest: "f".repeat(64) };
 const FILES = [new Uint8Array([0, 97, 115, 109, 1]), new Uint8Array(3000).fill(5)];
 const KEPT = { snapshot: MEMORY, meta: META, files: FILES };
 
@@ -91,8 +91,27 @@ test("a damaged snapshot (its sha256 is not the one kept with it) is not used, a
   assert.equal(kept.store.size, 0);
 });
 
-test("discard() deletes the kept snapshot", async () => {
+test("discard() replaces the snapshot by a mark: this build keeps no other, the next build does", async () => {
   const kept = await keptByAFirstVisit();
+  await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).discard();
+  assert.equal(kept.store.get(SNAPSHOT_URL).body.length, 0);
+  const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
+  assert.equal(await next.take(), null);
+  await next.keep(MEMORY, META, FILES);
+  assert.equal(await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).take(), null, "not kept again");
+  const newBuild = pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64)));
+  assert.equal(await newBuild.take(), null);
+  await newBuild.keep(MEMORY, META, FILES);
+  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).take(), KEPT);
+});
+
+test("discard() where the mark cannot be stored: the snapshot is deleted", async () => {
+  const kept = await keptByAFirstVisit();
+  const open = kept.caches.open;
+  kept.caches.open = async (name) => {
+    const cache = await open(name);
+    return { ...cache, match: cache.match.bind(cache), delete: cache.delete.bind(cache), put: async () => { throw new Error("QuotaExceededError"); } };
+  };
   await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).discard();
   assert.equal(kept.store.size, 0);
 });

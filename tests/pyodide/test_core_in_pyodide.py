@@ -153,3 +153,17 @@ def test_stdlib_zip_directory_is_read_once(built_site):
     assert got["kept"], "invalidate_caches() re-read the stdlib zip: stdlib-zip.js is not applied"
     assert got["fresh_from"].startswith("/lib/python312.zip/")
     assert "site-packages" in got["kdsite_from"]
+
+
+def test_reloading_numpys_modules_changes_only_their_own_memory(built_site):
+    # python-libraries.js puts back each library's own memory after loading it again; anything
+    # written elsewhere (a constructor that allocates) would stay, so there must be nothing.
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Pyodide tests: install nodejs")
+    done = subprocess.run([node, str(RUNNER.with_name("restore_check.mjs")), str(built_site / "_kd" / "pyodide")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["libraries"] >= 3  # numpy's _multiarray_umath, _umath_linalg, random's, …
+    assert result["changedOutside"] == []
