@@ -31,7 +31,7 @@ const HANDLE = { allocated: 8, memoryBase: 12, memorySize: 16 };
  * every symbol in the global offset table (GOT: the data addresses and table slots one module
  * finds another's symbols at). The snapshot's key pins the modules' bytes and this module their
  * order, so two equal digests mean the same pointers reach the same functions and data. */
-export async function linkDigest(module) {
+async function linkDigest(module) {
   const table = module.wasmTable;
   const parts = new Array(table.length);
   for (let slot = 0; slot < table.length; slot++) {

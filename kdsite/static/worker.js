@@ -36,8 +36,8 @@ pyodideModule.catch(() => {}); // reported by boot()
 // Defines globalThis._createPyodideModule, so loadPyodide need not load it after pyodide.mjs.
 const pyodideAsm = import("../pyodide/pyodide.asm.js").catch(() => {}); // loadPyodide retries
 // Python as an earlier visit left it, numpy and kdsite imported (python-snapshot.js), looked up
-// at once: reading and checking it overlaps the load of pyodide.asm.js. Only for the runtime boot-files.js lists, and
-// where there is Cache Storage to keep one in.
+// at once: reading and checking it overlaps the load of pyodide.asm.js. Only for the runtime
+// boot-files.js lists, and where there is Cache Storage to keep one in.
 const snapshots = bootFiles.then((manifest) => (manifest && self.caches ? pythonSnapshots(self, PYODIDE_DIR, manifest) : null));
 
 let computeStateJson = null; // PYTHON.functions.compute_state_json once ready (and the snapshot taken)

@@ -4,8 +4,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** Python started in full from `dir` (<site>/_kd/pyodide/), with numpy and kdsite loaded (with
- * `snapshot`, started ready to have one taken, every library load recorded): {pyodide, libraries}.
- * Exits the process with the loader's messages if a package failed. */
+ * `snapshot`, started ready to have one taken, every library load recorded): {pyodide,
+ * libraries (recordLibraries()'s, or null), options, loadPyodide, staticModule (imports a file of
+ * the site's _kd/static/)}. Exits the process with the loader's messages if a package failed. */
 export async function startPython(dir, { snapshot = false } = {}) {
   dir = path.resolve(dir) + path.sep;
   const staticModule = (name) => import(pathToFileURL(path.join(dir, "..", "static", name)).href);
