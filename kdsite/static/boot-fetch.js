@@ -149,6 +149,18 @@ async function keptHashesTo(scope, url, sha256) {
   return response ? hashesTo(response, sha256) : null;
 }
 
+/** Whether `scope`'s decoded cache holds a copy of `url` that says it is the build's file (its
+ * header names `sha256`; its bytes are checked only when it is used): false also where this scope
+ * cannot tell (no Cache Storage, or it refuses). */
+async function keptCopyPresent(scope, url, sha256) {
+  try {
+    const cache = await openDecodedCache(scope);
+    return Boolean(cache && (await keptCopy(cache, url, sha256)));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The work of one decoder thread (unxz-worker.js): once `turn` resolves (the Python worker's
  * {go}), download `job.url` (an .xz) with fetchFn, post {status} (its HTTP status), then, if it is
@@ -183,11 +195,12 @@ export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), ar
 const labelOf = (file) => `_kd/pyodide/${file.packed}`;
 
 /** The decoder jobs for `manifest`'s files (BOOT_FILES), in its order: {url (of the .xz, in
- * `dir`), sha256, label, priority}. The page may start the decoders with them before the Python
+ * `dir`), kept (the original's URL), sha256, label, priority}. The page may start the decoders with them before the Python
  * worker asks (decoders.js' startDecoders), so both make them here. */
 export function bootJobs(manifest, dir) {
   return manifest.files.map((file) => ({
     url: new URL(file.packed, dir).href,
+    kept: new URL(file.name, dir).href, // where an earlier visit keeps the original (keepDecoded)
     sha256: file.sha256,
     label: labelOf(file),
     // The wasm first: Python's start waits for its compile; the wheels are needed last.
@@ -205,7 +218,12 @@ export function bootJobs(manifest, dir) {
  * says an earlier visit kept a copy of the file at `url` in `scope`'s decoded cache: the download
  * stops, its turn passes on, and this thread, not the Python worker's, hashes that copy and
  * answers {checked: true} if it is the build's file, false if not, or null if it cannot tell
- * (then the Python worker hashes it); the {stop} follows. `close()` ends the thread.
+ * (then the Python worker hashes it); the {stop} follows. A decoder that itself sees such a copy
+ * (at `job.kept`) does not download at all: it passes its turn on at once and waits for the
+ * Python worker's {check} or {stop}, or for {download} (the worker found no copy it will use),
+ * and only then downloads. On a second visit the page starts these threads before the Python
+ * worker has even loaded, and they would otherwise spend the cores that start Python
+ * decompressing files it does not need. `close()` ends the thread.
  */
 export function runDecoder({ job, port, after = null, next = null }, fetchFn, close, scope = globalThis) {
   let go;
@@ -216,6 +234,10 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
     if (next) next.postMessage({ go: true });
     next = null;
   };
+  let wanted;
+  const wantedAfterAll = new Promise((resolve) => (wanted = resolve));
+  const start = (job.kept ? keptCopyPresent(scope, job.kept, job.sha256) : Promise.resolve(false))
+    .then((kept) => (kept ? (passOn(), wantedAfterAll) : turn));
   const download = new AbortController();
   let checking = false;
   port.onmessage = ({ data }) => {
@@ -223,6 +245,7 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
       passOn();
       close(); // not port.close(): that could drop the {stop} in some engines
     } else if (data && data.go) go();
+    else if (data && data.download) wanted();
     else if (data && data.check && !checking) {
       checking = true; // the download's own messages (its end, once aborted) are no longer wanted
       download.abort();
@@ -231,7 +254,7 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
       keptHashesTo(scope, data.check, job.sha256).then((intact) => port.postMessage({ checked: intact }));
     }
   };
-  decodeJob(fetchFn, job, (message) => checking || port.postMessage(message), turn, passOn, download.signal);
+  decodeJob(fetchFn, job, (message) => checking || port.postMessage(message), start, passOn, download.signal);
 }
 
 /**
@@ -370,7 +393,11 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
         },
         () => (stop(), null),
       );
-    return { opened, stop, check };
+    // The decoder holds its download back while it sees a kept copy (runDecoder): this thread will
+    // use none, so the file is wanted after all.
+    const wantDownload = () =>
+      thread.then((decoder) => decoder && port && !finished && !stopped && port.postMessage({ download: true }), () => {});
+    return { opened, stop, check, wantDownload };
   }
 
   // One decoder per .xz, asked of the page once, for all of them at once.
@@ -381,6 +408,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   // arrived: on a slow link the wasm has the whole link, so Python compiles and starts while the
   // rest arrives, where sharing it would deliver every file late; on a fast one each takes a
   // moment and they still decompress in parallel.
+  const wantDownload = (source) => source.wantDownload && source.wantDownload();
   let turn = Promise.resolve();
   manifest.files.forEach((file, index) => {
     const mine = turn;
@@ -395,23 +423,30 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       : inThisThread(url, file, priority, mine, arrived);
     const entry = { file, kept: null, source };
     if (cache) {
-      // {response, checked: Promise<boolean>} or null. The download stops as soon as a copy is
+      // {response, checked(): Promise<boolean>} or null. The download stops as soon as a copy is
       // found, before its bytes are checked: on a second visit the decoders would otherwise take
-      // the cores the boot needs. The file's decoder thread checks the copy where there is one,
-      // so this thread, which starts Python meanwhile, need not hash ~20 MB. A copy that fails
-      // its check is deleted and the file downloaded again, in this thread (fromPacked).
+      // the cores the boot needs. The runtime's and the stdlib's copies, which every start reads,
+      // are checked at once, by the file's decoder thread where there is one, so this thread,
+      // which starts Python meanwhile, need not hash ~14 MB. A wheel's copy is checked only
+      // when Pyodide asks for it: a Python restored from a snapshot never does, and reading and
+      // hashing ~9 MB it will not use would slow its start. A copy that fails its check is
+      // deleted and the file downloaded again, in this thread (fromPacked).
+      const atOnce = !file.name.endsWith(".whl");
       entry.kept = cache.then(async (c) => {
         const response = c && (await keptCopy(c, url, file.sha256));
-        if (!response) return null;
-        const byDecoder = source.check ? source.check(url) : (source.stop(), null);
+        if (!response) return wantDownload(source), null;
+        const byDecoder = atOnce && source.check ? source.check(url) : (source.stop(), null);
         entry.source = null;
-        const checked = Promise.resolve(byDecoder)
-          .then((intact) => intact ?? hashesTo(response.clone(), file.sha256))
-          .then(async (intact) => intact || (await c.delete(url), false))
-          .catch(() => false);
-        return { response, checked };
-      }).catch(() => null);
-    }
+        let checked = null;
+        const check = () =>
+          (checked ||= Promise.resolve(byDecoder)
+            .then((intact) => intact ?? hashesTo(response.clone(), file.sha256))
+            .then(async (intact) => intact || (await c.delete(url), false))
+            .catch(() => false));
+        if (atOnce) check();
+        return { response, checked: check };
+      }).catch(() => (wantDownload(source), null));
+    } else wantDownload(source);
     files.set(url, entry);
   });
   for (const url of extra) {
@@ -430,7 +465,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     }
     const kept = entry.kept && (await entry.kept);
     entry.kept = null;
-    if (kept && (await kept.checked)) {
+    if (kept && (await kept.checked())) {
       if (entry.source) entry.source.stop();
       entry.source = null;
       return kept.response;

@@ -10,12 +10,19 @@
 // key naming the sha256 of all of them (the build's BOOT_FILES), and with its own sha256, checked
 // before use; one that fails either is not used (and is replaced once this visit's Python is
 // ready).
+//
+// Its size is kept beside it, so a restore can start before its ~31 MB are read: Pyodide sizes
+// Python's memory from the snapshot's length when it starts and reads its bytes only once its
+// runtime is compiled (worker.js), ~0.5 s later, which is about the time reading and checking
+// them take.
 
 import { SHA256_HEADER, openDecodedCache, sha256Hex } from "./boot-fetch.js";
 
 /** Bump when worker.js starts Python with other options: a snapshot holds their effect. */
-const FORMAT = "kdsite-python-snapshot-2";
+const FORMAT = "kdsite-python-snapshot-3";
 const KEY_HEADER = "X-Kdsite-Snapshot-Of";
+/** The length of the snapshot, unpacked (makeMemorySnapshot()'s bytes), in bytes. */
+const SIZE_HEADER = "X-Kdsite-Snapshot-Size";
 // Marks what discard() leaves: the key of a snapshot that failed after a restore. Restoring
 // fails the same way every time (the same runtime, the same wheels, the same linking), so
 // this build keeps no other: its visits start Python in full, without trying a restore first.
@@ -68,12 +75,15 @@ export function packSnapshot(snapshot) {
   return afterLength(snapshot.length, [bitmap, ...kept]);
 }
 
-/** The snapshot packSnapshot(snapshot) was made from. Throws on bytes it could not have made. */
-export function unpackSnapshot(packed) {
+/** The snapshot packSnapshot(snapshot) was made from, written into `into` (a zeroed Uint8Array
+ * of its length) if given. Throws on bytes it could not have made, or on an `into` of another
+ * length. */
+export function unpackSnapshot(packed, into = null) {
   const length = new DataView(packed.buffer, packed.byteOffset, packed.byteLength).getUint32(0, true);
+  if (into && into.length !== length) throw new Error(`a packed Python snapshot of ${length} bytes, not ${into.length}`);
   const pages = Math.ceil(length / PAGE);
   const bitmap = packed.subarray(4, 4 + Math.ceil(pages / 8));
-  const snapshot = new Uint8Array(length);
+  const snapshot = into || new Uint8Array(length);
   let at = 4 + bitmap.length;
   for (let page = 0; page < pages; page++) {
     if (!(bitmap[page >> 3] & (1 << (page & 7)))) continue;
@@ -100,8 +110,9 @@ export function bundle(snapshot, meta = null, files = []) {
   return afterLength(head.length, [head, packed, ...files]);
 }
 
-/** {snapshot, meta, files}, as given to bundle(). Throws on bytes it could not have made. */
-export function unbundle(bytes) {
+/** {snapshot, meta, files}, as given to bundle(); the snapshot written into `into` if given
+ * (unpackSnapshot). Throws on bytes it could not have made. */
+export function unbundle(bytes, into = null) {
   const headLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   const { meta, sizes } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headLength)));
   const parts = [];
@@ -112,17 +123,19 @@ export function unbundle(bytes) {
   }
   if (at !== bytes.length) throw new Error("not a kept Python snapshot");
   // Copies, so that the ~31 MB read back need not stay alive for the files' sake.
-  return { snapshot: unpackSnapshot(parts[0]), meta, files: parts.slice(1).map((part) => part.slice()) };
+  return { snapshot: unpackSnapshot(parts[0], into), meta, files: parts.slice(1).map((part) => part.slice()) };
 }
 
 /**
  * The snapshot store of the site whose Pyodide folder is `dir` (a URL ending in "/"), for the
  * runtime and wheels `manifest` lists, in `scope`'s Cache Storage (a worker's global). The
  * lookup starts at once. Returns {take(), keep(snapshot, meta, files), discard()}:
- * - take(): a Promise of what an earlier visit kept, {snapshot, meta, files} (its sha256
- *   checked), or of null (none; another build's; damaged: then deleted; or no Cache Storage);
- *   never rejects. Only the first call gets it (later ones get null), so the store does not
- *   hold its ~40 MB once Python has it.
+ * - take(): a Promise of null (nothing kept; another build's; no Cache Storage) or, as soon as
+ *   the kept snapshot is found, before its bytes are read, of {snapshot, loaded}: `snapshot` a
+ *   zeroed Uint8Array of its length, and `loaded` a Promise of {meta, files} that resolves once
+ *   the bytes are read, their sha256 checked and the snapshot written into `snapshot`, or
+ *   rejects if they are damaged (the copy is then deleted). Never rejects. Only the first call
+ *   gets it (later ones get null), so the store does not hold its ~70 MB once Python has it.
  * - keep(snapshot, meta, files): store makeMemorySnapshot()'s Uint8Array, packed, with JSON
  *   `meta` and Uint8Arrays `files`, for the next visit; resolves when done, never rejects
  *   (storage full or refused: the next visit starts as a first one).
@@ -137,10 +150,18 @@ export function pythonSnapshots(scope, dir, manifest) {
     .then(async (store) => {
       const response = store && (await store.match(url));
       if (!response || response.headers.get(KEY_HEADER) !== key || response.headers.has(REFUSED_HEADER)) return null;
-      const body = new Uint8Array(await response.arrayBuffer());
-      if ((await sha256Hex(body)) === response.headers.get(SHA256_HEADER)) return unbundle(body);
-      await store.delete(url);
-      return null;
+      const size = Number(response.headers.get(SIZE_HEADER));
+      if (!Number.isSafeInteger(size) || size <= 0) return null;
+      const snapshot = new Uint8Array(size);
+      const loaded = (async () => {
+        const body = new Uint8Array(await response.arrayBuffer());
+        if ((await sha256Hex(body)) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
+        const { meta, files } = unbundle(body, snapshot);
+        return { meta, files };
+      })();
+      // A damaged copy is never used again: the next visit starts Python in full and keeps another.
+      loaded.catch(() => store.delete(url).catch(() => {}));
+      return { snapshot, loaded };
     })
     .catch(() => null);
   let kept = lookup;
@@ -157,7 +178,12 @@ export function pythonSnapshots(scope, dir, manifest) {
         const kept = await store.match(url);
         if (kept && kept.headers.get(KEY_HEADER) === key && kept.headers.has(REFUSED_HEADER)) return;
         const body = bundle(snapshot, meta, files);
-        const headers = { "Content-Type": "application/octet-stream", [KEY_HEADER]: key, [SHA256_HEADER]: await sha256Hex(body) };
+        const headers = {
+          "Content-Type": "application/octet-stream",
+          [KEY_HEADER]: key,
+          [SIZE_HEADER]: String(snapshot.length),
+          [SHA256_HEADER]: await sha256Hex(body),
+        };
         await store.put(url, new Response(body, { headers }));
       } catch {
         // The next visit starts Python as a first one does.

@@ -153,7 +153,8 @@ async function boot() {
   let lock;
   let downloads = null;
   let store = null; // python-snapshot.js' store, where there is one
-  let kept = null; // what that store kept from an earlier visit: {snapshot, meta, files}
+  let kept = null; // what that store kept from an earlier visit: {snapshot, loaded}, then meta, files
+  let snapshotDamage = null; // why the kept snapshot could not be read, if it could not
   try {
     const manifest = await bootFiles;
     if (manifest) {
@@ -167,17 +168,34 @@ async function boot() {
     await pyodideAsm;
     store = await snapshots;
     kept = store && (await store.take());
+    let start = store ? { _makeSnapshot: true } : {}; // Python in full, ready to have one taken
     if (kept) {
       progress("python", "Starting Python as your last visit left it");
       restoredFrom = store; // from here on, a failure drops the snapshot (fatal, crash)
+      const { snapshot, loaded } = kept;
+      start = {
+        _loadSnapshot: snapshot, // sizes Python's memory; read only once the runtime is compiled
+        // Pyodide waits for this hook (in its module's pre-run) before it reads `snapshot`, so
+        // reading and checking the kept bytes overlaps compiling and linking the runtime.
+        fsInit: () => loaded.then((rest) => Object.assign(kept, rest), (err) => void (snapshotDamage = err)),
+      };
     }
-    // Without a kept snapshot, Python starts in full, ready to have one taken.
-    const start = kept ? { _loadSnapshot: kept.snapshot } : store ? { _makeSnapshot: true } : {};
     pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
+    if (snapshotDamage) throw snapshotDamage; // Pyodide would have refused the zeroed memory
     // Pyodide keeps its options: they must not keep the snapshot's ~36 MB alive once `kept` lets go.
-    if (pyodide._api && pyodide._api.config) delete pyodide._api.config._loadSnapshot;
+    if (pyodide._api && pyodide._api.config) {
+      delete pyodide._api.config._loadSnapshot;
+      delete pyodide._api.config.fsInit;
+    }
     lock = await lockPromise;
   } catch (err) {
+    if (snapshotDamage) {
+      // Pyodide found no snapshot in the zeroed memory. The damaged copy is deleted already
+      // (python-snapshot.js), so the worker that replaces this one starts Python in full.
+      restoredFrom = null;
+      crash(`the copy of Python your last visit kept was damaged (${lastLine(snapshotDamage)})`);
+      return;
+    }
     fatal(`Python failed to start: ${lastLine(err)} ${HOW_TO_FIX}`);
     return;
   } finally {

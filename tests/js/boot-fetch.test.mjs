@@ -297,7 +297,7 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
         if (failsOnCheck) failed = new Promise((resolve) => (die = resolve));
         port1.onmessage = (event) => {
           if (event.data.check) decoder.checks.push(event.data.check);
-          if (event.data.check && failsOnCheck) die(); // the thread dies before it answers
+          if (event.data.check && failsOnCheck) die(), close(); // the thread dies before it answers
           else serve(event);
         };
       }
@@ -318,8 +318,8 @@ test("over http(s), each .xz is downloaded and decompressed by a decoder thread 
   assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
   assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   assert.deepEqual(threads.made.map((d) => d.job), [
-    { url: `${DIR}pyodide.asm.wasm.xz`, sha256: hex(WASM), label: "_kd/pyodide/pyodide.asm.wasm.xz", priority: "high" },
-    { url: `${DIR}numpy-2.whl.xz`, sha256: hex(WHEEL), label: "_kd/pyodide/numpy-2.whl.xz", priority: "low" },
+    { url: `${DIR}pyodide.asm.wasm.xz`, kept: `${DIR}pyodide.asm.wasm`, sha256: hex(WASM), label: "_kd/pyodide/pyodide.asm.wasm.xz", priority: "high" },
+    { url: `${DIR}numpy-2.whl.xz`, kept: `${DIR}numpy-2.whl`, sha256: hex(WHEEL), label: "_kd/pyodide/numpy-2.whl.xz", priority: "low" },
   ]);
   assert.deepEqual(asked.sort(), [`${DIR}numpy-2.whl.xz`, `${DIR}pyodide.asm.wasm.xz`]); // by the threads only
   await Promise.all(threads.made.map((d) => d.ended)); // each decoder is told to end once its file is whole
@@ -382,17 +382,59 @@ async function keptWithDecoders() {
   return kept;
 }
 
-test("a kept copy stops its decoder thread, which checks the copy so that the Python worker's thread need not", async () => {
+test("a kept copy of the runtime stops its decoder thread, which checks the copy so that the Python worker's thread need not", async () => {
   const kept = await keptWithDecoders();
   const worker = threadView(kept.caches);
   const next = scopeWithCaches(served(), worker.caches);
   const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
   installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   await Promise.all(threads.made.map((d) => d.ended));
-  assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], [`${DIR}numpy-2.whl`]]);
+  assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], []]);
   assert.deepEqual(worker.hashed, [], "the Python worker's thread hashed no kept copy");
+});
+
+test("a decoder thread that sees a kept copy downloads nothing, unless the Python worker finds no copy to use", async () => {
+  // A second visit: the page starts the decoders before the Python worker has loaded.
+  const kept = await keptWithDecoders();
+  const next = scopeWithCaches(served(), kept.caches);
+  const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
+  installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  await Promise.all(threads.made.map((d) => d.ended));
+  assert.deepEqual(next.asked, [], "no .xz was downloaded, not even for a moment");
+  // A Python worker that cannot see the kept copies (here: no Cache Storage in its scope) asks
+  // the decoders, which see them, to download after all.
+  const blind = scopeWithCaches(served(), undefined);
+  const theirs = fakeDecoders(blind.scope.fetch, { caches: kept.caches });
+  installBootFetch(blind.scope, DIR, MANIFEST, [], () => {}, theirs.decoders);
+  assert.deepEqual(new Uint8Array(await (await blind.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  assert.deepEqual(new Uint8Array(await (await blind.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
+  assert.deepEqual(blind.asked.sort(), [`${DIR}numpy-2.whl.xz`, `${DIR}pyodide.asm.wasm.xz`]);
+  await Promise.all(theirs.made.map((d) => d.ended));
+});
+
+test("a wheel's kept copy is read and checked only when Pyodide asks for the wheel", async () => {
+  const kept = await keptWithDecoders();
+  const worker = threadView(kept.caches);
+  const next = scopeWithCaches(served(), worker.caches);
+  const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
+  installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+  await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
+  await Promise.all(threads.made.map((d) => d.ended)); // the wheel's decoder stopped, unasked
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(worker.hashed, [], "a Python restored from a snapshot never asks: its copy is not read");
+  assert.ok(next.asked.every((url) => next.signals[url].aborted), "any download begun is stopped");
+  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
+  assert.deepEqual(worker.hashed, [`${DIR}numpy-2.whl`]);
+  // A damaged one is found then, deleted, and the wheel downloaded instead.
+  kept.store.get(`${DIR}numpy-2.whl`).body[100] ^= 1;
+  const third = scopeWithCaches(served(), kept.caches);
+  installBootFetch(third.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(third.scope.fetch, { caches: kept.caches }).decoders);
+  assert.deepEqual(new Uint8Array(await (await third.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
+  assert.ok(third.asked.includes(`${DIR}numpy-2.whl.xz`));
+  assert.equal(third.signals[`${DIR}numpy-2.whl.xz`].aborted, false, "downloaded after all");
+  assert.equal(kept.store.has(`${DIR}numpy-2.whl`), false, "the damaged copy is deleted");
 });
 
 test("a kept copy its decoder thread finds damaged is deleted, and the file downloaded again", async () => {
@@ -418,7 +460,7 @@ test("where a decoder thread cannot check a kept copy (it failed, dies checking,
     const caches = how.blind ? undefined : kept.caches;
     installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches }).decoders);
     assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-    assert.deepEqual(worker.hashed.sort(), [`${DIR}numpy-2.whl`, `${DIR}pyodide.asm.wasm`]);
+    assert.deepEqual(worker.hashed, [`${DIR}pyodide.asm.wasm`]);
   }
 });
 

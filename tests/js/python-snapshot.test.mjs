@@ -24,6 +24,13 @@ const META = { libraries: [{ path: "/lib/a.so", handle: 8 }, { path: "/lib/b.so"
 const FILES = [new Uint8Array([0, 97, 115, 109, 1]), new Uint8Array(3000).fill(5)];
 const KEPT = { snapshot: MEMORY, meta: META, files: FILES };
 
+/** What take() gives, once its bytes are read: {snapshot, meta, files}, or null. */
+async function taken(store) {
+  const kept = await store.take();
+  if (!kept) return null;
+  return { snapshot: kept.snapshot, ...(await kept.loaded) };
+}
+
 /** A first visit keeps MEMORY; returns the caches a next visit finds. */
 async function keptByAFirstVisit(files = manifest()) {
   const kept = fakeCaches();
@@ -42,6 +49,10 @@ test("a snapshot is kept without its zero pages, and unpacked exactly", () => {
   const packed = packSnapshot(memory);
   assert.ok(packed.length < 4096 * 3 + 200, `zero pages dropped (${packed.length} bytes)`);
   assert.deepEqual(unpackSnapshot(packed), memory);
+  const into = new Uint8Array(memory.length);
+  assert.equal(unpackSnapshot(packed, into), into, "written into the array given");
+  assert.deepEqual(into, memory);
+  assert.throws(() => unpackSnapshot(packed, new Uint8Array(memory.length - 1)), /of 20580 bytes, not 20579/);
   for (const bytes of [new Uint8Array(0), new Uint8Array(4096), MEMORY]) assert.deepEqual(unpackSnapshot(packSnapshot(bytes)), bytes);
   assert.throws(() => unpackSnapshot(packed.subarray(0, packed.length - 1)), /not a packed Python snapshot/);
 });
@@ -69,7 +80,9 @@ test("a snapshot kept by one visit is what the next visit starts from", async ()
   assert.deepEqual([...kept.store.keys()], [SNAPSHOT_URL]);
   assert.ok(kept.opened.every((name) => name === DECODED_CACHE));
   const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
-  assert.deepEqual(await next.take(), KEPT);
+  const found = await next.take();
+  assert.deepEqual(found.snapshot, new Uint8Array(MEMORY.length), "its size is known before its bytes are read");
+  assert.deepEqual({ snapshot: found.snapshot, ...(await found.loaded) }, KEPT);
   assert.equal(await next.take(), null, "given once: the store does not hold it after");
 });
 
@@ -79,16 +92,30 @@ test("another build's stdlib: the snapshot is not used", async () => {
   assert.equal(await next.take(), null);
   // Replaced once the new build's Python has started.
   await next.keep(MEMORY.slice(0, 10));
-  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).take(),
+  assert.deepEqual(await taken(pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64)))),
     { snapshot: MEMORY.slice(0, 10), meta: null, files: [] });
 });
 
 test("a damaged snapshot (its sha256 is not the one kept with it) is not used, and is deleted", async () => {
   const kept = await keptByAFirstVisit();
   kept.store.get(SNAPSHOT_URL).body[500] ^= 1;
-  const next = pythonSnapshots({ caches: kept.caches }, DIR, manifest());
-  assert.equal(await next.take(), null);
+  const found = await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).take();
+  await assert.rejects(found.loaded, /its sha256 is not the one kept with it/);
+  assert.deepEqual(found.snapshot, new Uint8Array(MEMORY.length), "nothing of it written");
+  await new Promise((resolve) => setTimeout(resolve));
   assert.equal(kept.store.size, 0);
+});
+
+test("a snapshot kept without its size (an older build's format) is not used", async () => {
+  const kept = await keptByAFirstVisit();
+  const entry = kept.store.get(SNAPSHOT_URL);
+  for (const size of [null, "", "0", "-5", "1.5", "many"]) {
+    const headers = new Headers(entry.headers);
+    if (size === null) headers.delete("X-Kdsite-Snapshot-Size");
+    else headers.set("X-Kdsite-Snapshot-Size", size);
+    kept.store.set(SNAPSHOT_URL, { ...entry, headers });
+    assert.equal(await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).take(), null, `size ${size}`);
+  }
 });
 
 test("discard() replaces the snapshot by a mark: this build keeps no other, the next build does", async () => {
@@ -102,7 +129,7 @@ test("discard() replaces the snapshot by a mark: this build keeps no other, the 
   const newBuild = pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64)));
   assert.equal(await newBuild.take(), null);
   await newBuild.keep(MEMORY, META, FILES);
-  assert.deepEqual(await pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64))).take(), KEPT);
+  assert.deepEqual(await taken(pythonSnapshots({ caches: kept.caches }, DIR, manifest("d".repeat(64)))), KEPT);
 });
 
 test("discard() where the mark cannot be stored: the snapshot is deleted", async () => {

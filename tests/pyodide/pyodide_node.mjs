@@ -36,8 +36,13 @@ export async function restoredPython(dir, { beforeLibraries = () => {} } = {}) {
   const { bundle, unbundle } = await first.staticModule("python-snapshot.js");
   first.pyodide.runPython("import kdsite, kdsite.core.states");
   const made = await takeSnapshot(first.pyodide, first.libraries.stop());
-  const kept = unbundle(bundle(made.snapshot, made.meta, made.files));
-  const pyodide = await first.loadPyodide({ ...first.options, _loadSnapshot: kept.snapshot });
+  const bytes = bundle(made.snapshot, made.meta, made.files);
+  // As worker.js does: Pyodide gets a zeroed array of the snapshot's length, filled only in its
+  // fsInit hook, while the runtime starts; a Pyodide that read it earlier would find no snapshot.
+  const snapshot = new Uint8Array(made.snapshot.length);
+  let kept = null;
+  const fsInit = async () => void (kept = unbundle(bytes, snapshot));
+  const pyodide = await first.loadPyodide({ ...first.options, _loadSnapshot: snapshot, fsInit });
   await beforeLibraries(pyodide, kept);
   await restoreLibraries(pyodide, kept);
   return pyodide;
