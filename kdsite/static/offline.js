@@ -4,13 +4,35 @@
 // slowed a page that started meanwhile by ~0.4 s (measured with make bench), so the worker is
 // registered only once this page's widgets have settled and the browser has been idle a while:
 // a reader who opens the next page at once gets it at full speed, offline comes a little later.
+// Nor while the reader is using the page: on a 2-core machine the precache running under a
+// dragged slider took its p95 from 12 to 15-17 ms (bench/slider.js, training.html), so it waits
+// until the reader has left the page alone for a while.
 // On a metered connection (Save-Data on, or a cellular or slow link) it is not registered at all
 // until the connection is unmetered, and the page says so.
 const indicator = document.querySelector("[data-kd-offline]");
 const READY_TEXT = indicator ? indicator.textContent : "";
 const root = new URL("../../", import.meta.url);
 const SETTLE_LIMIT_MS = 30000; // register anyway if a widget never settles
-const QUIET_MS = 5000; // then wait this long, and for an idle moment
+const QUIET_MS = 5000; // then wait until the reader has not touched the page this long, and for an idle moment
+// What the reader does with a page: any of these restarts the wait.
+const READER_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart", "input", "click"];
+
+/** Resolve once `ms` have passed with no reader event (READER_EVENTS) anywhere on the page. */
+function readerQuiet(ms) {
+  return new Promise((resolve) => {
+    let timer;
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(done, ms);
+    };
+    function done() {
+      for (const type of READER_EVENTS) window.removeEventListener(type, restart, true);
+      resolve();
+    }
+    for (const type of READER_EVENTS) window.addEventListener(type, restart, { capture: true, passive: true });
+    restart();
+  });
+}
 
 /** Resolve once every widget is ready or failed (runtime.js sets data-kd-state), or at once. */
 function widgetsSettled() {
@@ -61,7 +83,7 @@ if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
       "connection is metered. It will be once you are on an unmetered connection.";
   }
   widgetsSettled()
-    .then(() => new Promise((resolve) => setTimeout(resolve, QUIET_MS)))
+    .then(() => readerQuiet(QUIET_MS))
     .then(unmetered)
     .then(() => new Promise((resolve) =>
       "requestIdleCallback" in window ? requestIdleCallback(resolve, { timeout: QUIET_MS }) : resolve()))

@@ -198,3 +198,30 @@ def test_a_frame_without_allow_same_origin_fails_and_says_why_on_a_host_with_cor
         assert "allow-same-origin" in status.inner_text()
     finally:
         server.shutdown()
+
+
+def test_the_offline_copy_waits_while_the_reader_uses_the_page(browser, site_url):
+    # Precaching the whole site takes the cores a dragged slider needs: offline.js registers the
+    # service worker only once the reader has left the page alone for 5 s (QUIET_MS).
+    context = browser.new_context(service_workers="allow")
+    page = context.new_page()
+    page.goto(site_url + "temperature.html")
+    page.wait_for_function(READY, timeout=90_000)
+    # A reader moving the slider every 0.2 s, for longer than the settle-and-quiet wait.
+    page.evaluate("""() => {
+      const slider = document.querySelector('input[data-kd-control="temperature"]');
+      let step = 0;
+      window.__kdMoving = setInterval(() => {
+        slider.value = String(0.1 + (step++ % 10) * 0.1);
+        slider.dispatchEvent(new Event("input", { bubbles: true }));
+      }, 200);
+    }""")
+    registered = "async () => Boolean(await navigator.serviceWorker.getRegistration())"
+    for _ in range(8):  # 8 s of use: nothing registered, nothing precached
+        page.wait_for_timeout(1000)
+        assert page.evaluate(registered) is False
+    page.evaluate("() => clearInterval(window.__kdMoving)")
+    # Left alone, the page gets its offline copy.
+    page.wait_for_selector('[data-kd-offline="ready"]', state="visible", timeout=120_000)
+    assert page.evaluate(registered) is True
+    context.close()
