@@ -154,16 +154,18 @@ async function keptHashesTo(scope, url, sha256) {
  * cannot tell (no Cache Storage, or it refuses). */
 async function keptCopyPresent(scope, url, sha256) {
   try {
-    const cache = await openDecodedCache(scope);
-    return Boolean(cache && (await keptCopy(cache, url, sha256)));
+    // Not caches.open(): on a first visit that would create the cache, a disk write in every
+    // decoder before its download.
+    const response = scope.caches && (await scope.caches.match(url, { cacheName: DECODED_CACHE }));
+    return Boolean(response && response.headers.get(SHA256_HEADER) === sha256);
   } catch {
     return false;
   }
 }
 
 /**
- * The work of one decoder thread (unxz-worker.js): once `turn` resolves (the Python worker's
- * {go}), download `job.url` (an .xz) with fetchFn, post {status} (its HTTP status), then, if it is
+ * The work of one decoder thread (unxz-worker.js): once `turn` resolves (its turn to download,
+ * or the Python worker's {download}: runDecoder), download `job.url` (an .xz) with fetchFn, post {status} (its HTTP status), then, if it is
  * there, the original decompressed and checked (checkedUnxz) as {chunk: Uint8Array} messages as
  * it comes, {downloaded: true} once the .xz has all arrived (or the download failed), and
  * {done: true}; or, once, {error, damaged}: a message naming `job.label`, damaged true when the
@@ -268,15 +270,16 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
  * in parallel and off the thread that starts Python; elsewhere (file:// pages, Node), or where a
  * decoder cannot start, in this thread, as it arrives, and decompressed as it is read. A later fetch of the same
  * file (Pyodide retries a failed wasm compile) downloads again. Any other URL goes to the
- * network. onDamaged(message) is called once per damaged file. Returns {keepDecoded}:
- * keepDecoded() stores every original decompressed so far in Cache Storage for the next visit
- * and resolves when done (never rejects); call it once Python is ready, so writing ~20 MB never
- * competes with the boot.
+ * network. onDamaged(message) is called once per damaged file. Returns {keepDecoded, checkKept,
+ * unneeded}: keepDecoded() stores every original decompressed so far in Cache Storage for the
+ * next visit and resolves when done (never rejects); call it once Python is ready, so writing
+ * ~20 MB never competes with the boot. checkKept() and unneeded() say, once the worker knows,
+ * whether Python will load the wheels (see below).
  */
 export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoders = null) {
   const network = scope.fetch.bind(scope);
   const cache = openDecodedCache(scope);
-  const files = new Map(); // original's URL -> {file, kept: Promise<{response, checked}|null>|null, source}
+  const files = new Map(); // original's URL -> {file, kept: Promise<{response, checked()}|null>|null, source}
   const plain = new Map(); // extra URL -> Promise<Response>, cloned for each caller
   const decoded = []; // [original's URL, body, file, type] checked this visit, for keepDecoded()
 
@@ -302,7 +305,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
 
   /** A download decompressed by the decoder `thread` will be (a Promise of {port, failed}, or of
    * null when there is none: then this thread's download instead). Same `turn` and `arrived` as
-   * inThisThread's; returns {opened, stop, check}: inThisThread's, and check(keptUrl) (below). */
+   * inThisThread's; returns {opened, stop, check, wantDownload}: inThisThread's, and
+   * check(keptUrl) and wantDownload() (below). */
   function inItsOwnThread(url, file, priority, thread, turn, arrived) {
     const chunks = [];
     let stream;
@@ -394,7 +398,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
         () => (stop(), null),
       );
     // The decoder holds its download back while it sees a kept copy (runDecoder): this thread will
-    // use none, so the file is wanted after all.
+    // use none, so the file is wanted after all. (It then downloads at once, out of turn: only
+    // when the two threads disagree about the copy, which a copy deleted meanwhile can cause.)
     const wantDownload = () =>
       thread.then((decoder) => decoder && port && !finished && !stopped && port.postMessage({ download: true }), () => {});
     return { opened, stop, check, wantDownload };
@@ -416,8 +421,9 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     turn = new Promise((resolve) => (arrived = resolve));
     const url = new URL(file.name, dir).href;
     const { priority } = jobs[index];
-    // The download starts in its turn even when a copy may be kept: looking it up costs a disk
-    // read that a first visit should not wait for; a copy found stops the download.
+    // Here the download starts in its turn even when a copy may be kept: looking it up costs a
+    // disk read that a first visit should not wait for; a copy found stops the download. (A
+    // decoder looks first: the page starts it long before this thread could stop it.)
     const source = threads
       ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null), mine, arrived)
       : inThisThread(url, file, priority, mine, arrived);
@@ -428,22 +434,29 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       // the cores the boot needs. The runtime's and the stdlib's copies, which every start reads,
       // are checked at once, by the file's decoder thread where there is one, so this thread,
       // which starts Python meanwhile, need not hash ~14 MB. A wheel's copy is checked only
-      // when Pyodide asks for it: a Python restored from a snapshot never does, and reading and
-      // hashing ~9 MB it will not use would slow its start. A copy that fails its check is
-      // deleted and the file downloaded again, in this thread (fromPacked).
+      // once Python is known to need it (checkKept(), or Pyodide's fetch): a Python restored
+      // from a snapshot never does, and reading and hashing ~9 MB it will not use would slow
+      // its start. Until then its decoder holds (it sees the copy too) and checks it when asked.
+      // A copy that fails its check is deleted and the file downloaded again, in this thread
+      // (fromPacked).
       const atOnce = !file.name.endsWith(".whl");
       entry.kept = cache.then(async (c) => {
         const response = c && (await keptCopy(c, url, file.sha256));
         if (!response) return wantDownload(source), null;
-        const byDecoder = atOnce && source.check ? source.check(url) : (source.stop(), null);
-        entry.source = null;
         let checked = null;
-        const check = () =>
-          (checked ||= Promise.resolve(byDecoder)
-            .then((intact) => intact ?? hashesTo(response.clone(), file.sha256))
-            .then(async (intact) => intact || (await c.delete(url), false))
-            .catch(() => false));
+        const check = () => {
+          if (!checked) {
+            const byDecoder = entry.source && entry.source.check ? entry.source.check(url) : (entry.source && entry.source.stop(), null);
+            entry.source = null;
+            checked = Promise.resolve(byDecoder)
+              .then((intact) => intact ?? hashesTo(response.clone(), file.sha256))
+              .then(async (intact) => intact || (await c.delete(url), false))
+              .catch(() => false);
+          }
+          return checked;
+        };
         if (atOnce) check();
+        else if (!source.check) (source.stop(), (entry.source = null)); // this thread's own download
         return { response, checked: check };
       }).catch(() => (wantDownload(source), null));
     } else wantDownload(source);
@@ -504,5 +517,21 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       }
     }
   }
-  return { keepDecoded };
+  /** Python will need every file: check each kept copy not yet checked (the wheels'), now. */
+  function checkKept() {
+    for (const entry of files.values()) {
+      if (entry.kept) entry.kept.then((kept) => kept && kept.checked());
+    }
+  }
+
+  /** Python needs none of the files it has not asked for (it was restored from a snapshot): stop
+   * their downloads, and the decoders holding for them. */
+  function unneeded() {
+    for (const entry of files.values()) {
+      if (entry.source) entry.source.stop();
+      entry.source = null;
+      entry.kept = null;
+    }
+  }
+  return { keepDecoded, checkKept, unneeded };
 }

@@ -14,7 +14,7 @@
 // Page -> decoder: {job, port, after, next} (boot-fetch.js' runDecoder: `after` and `next` are the
 // batons by which the decoders pass the turn to download along, in the jobs' order); decoder ->
 // port: decodeJob's messages, and {checked} answering a {check}; port -> decoder: {go}, {stop},
-// {check: url} (boot-fetch.js' runDecoder).
+// {check: url}, {download} (boot-fetch.js' runDecoder).
 
 export const DECODE = "kdsite:decode";
 export const DECODERS = "kdsite:decoders";

@@ -8,8 +8,8 @@
 // A snapshot belongs to one runtime, one standard library and one set of wheels: Python's memory
 // holds offsets into the stdlib zip it read, and numpy's and kdsite's code. So it is kept under a
 // key naming the sha256 of all of them (the build's BOOT_FILES), and with its own sha256, checked
-// before use; one that fails either is not used (and is replaced once this visit's Python is
-// ready).
+// before Python uses it: another build's is not used (and is replaced once this visit's Python
+// is ready); a damaged one is deleted, and the worker that found it asks for a fresh one.
 //
 // Its size is kept beside it, so a restore can start before its ~31 MB are read: Pyodide sizes
 // Python's memory from the snapshot's length when it starts and reads its bytes only once its
@@ -27,6 +27,8 @@ const SIZE_HEADER = "X-Kdsite-Snapshot-Size";
 // fails the same way every time (the same runtime, the same wheels, the same linking), so
 // this build keeps no other: its visits start Python in full, without trying a restore first.
 const REFUSED_HEADER = "X-Kdsite-Snapshot-Refused";
+/** The largest snapshot size believed: Python's memory as a 32-bit WebAssembly memory can hold. */
+const MAX_SIZE = 2 ** 32;
 /** Where the snapshot is kept in the decoded cache (no such file is ever served). */
 const SNAPSHOT_NAME = "python-snapshot.bin";
 
@@ -83,6 +85,10 @@ export function unpackSnapshot(packed, into = null) {
   if (into && into.length !== length) throw new Error(`a packed Python snapshot of ${length} bytes, not ${into.length}`);
   const pages = Math.ceil(length / PAGE);
   const bitmap = packed.subarray(4, 4 + Math.ceil(pages / 8));
+  let kept = 0;
+  for (let page = 0; page < pages; page++) if (bitmap[page >> 3] & (1 << (page & 7))) kept += Math.min(PAGE, length - page * PAGE);
+  // Checked before a byte is written: `into` must stay zeroed (no snapshot) unless it is whole.
+  if (4 + bitmap.length + kept !== packed.length) throw new Error("not a packed Python snapshot");
   const snapshot = into || new Uint8Array(length);
   let at = 4 + bitmap.length;
   for (let page = 0; page < pages; page++) {
@@ -91,7 +97,6 @@ export function unpackSnapshot(packed, into = null) {
     snapshot.set(packed.subarray(at, at + size), page * PAGE);
     at += size;
   }
-  if (at !== packed.length) throw new Error("not a packed Python snapshot");
   return snapshot;
 }
 
@@ -134,8 +139,9 @@ export function unbundle(bytes, into = null) {
  *   the kept snapshot is found, before its bytes are read, of {snapshot, loaded}: `snapshot` a
  *   zeroed Uint8Array of its length, and `loaded` a Promise of {meta, files} that resolves once
  *   the bytes are read, their sha256 checked and the snapshot written into `snapshot`, or
- *   rejects if they are damaged (the copy is then deleted). Never rejects. Only the first call
- *   gets it (later ones get null), so the store does not hold its ~70 MB once Python has it.
+ *   rejects, once the copy is deleted, if they are damaged. take() itself never rejects. Only
+ *   the first call gets it (later ones get null), so the store does not hold it once Python
+ *   has it.
  * - keep(snapshot, meta, files): store makeMemorySnapshot()'s Uint8Array, packed, with JSON
  *   `meta` and Uint8Arrays `files`, for the next visit; resolves when done, never rejects
  *   (storage full or refused: the next visit starts as a first one).
@@ -151,16 +157,22 @@ export function pythonSnapshots(scope, dir, manifest) {
       const response = store && (await store.match(url));
       if (!response || response.headers.get(KEY_HEADER) !== key || response.headers.has(REFUSED_HEADER)) return null;
       const size = Number(response.headers.get(SIZE_HEADER));
-      if (!Number.isSafeInteger(size) || size <= 0) return null;
+      if (!Number.isSafeInteger(size) || size <= 0 || size > MAX_SIZE) return null;
       const snapshot = new Uint8Array(size);
       const loaded = (async () => {
-        const body = new Uint8Array(await response.arrayBuffer());
-        if ((await sha256Hex(body)) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
-        const { meta, files } = unbundle(body, snapshot);
-        return { meta, files };
+        try {
+          const body = new Uint8Array(await response.arrayBuffer());
+          if ((await sha256Hex(body)) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
+          const { meta, files } = unbundle(body, snapshot);
+          return { meta, files };
+        } catch (err) {
+          // A damaged copy is never used again: deleted before anyone hears of it, so the worker
+          // that replaces this visit's starts Python in full and keeps another.
+          await store.delete(url).catch(() => {});
+          throw err;
+        }
       })();
-      // A damaged copy is never used again: the next visit starts Python in full and keeps another.
-      loaded.catch(() => store.delete(url).catch(() => {}));
+      loaded.catch(() => {}); // the worker hears of it through its fsInit hook
       return { snapshot, loaded };
     })
     .catch(() => null);

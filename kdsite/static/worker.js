@@ -168,6 +168,8 @@ async function boot() {
     await pyodideAsm;
     store = await snapshots;
     kept = store && (await store.take());
+    // Python starts in full and will load the wheels: their kept copies, if any, are checked now.
+    if (!kept && downloads) downloads.checkKept();
     let start = store ? { _makeSnapshot: true } : {}; // Python in full, ready to have one taken
     if (kept) {
       progress("python", "Starting Python as your last visit left it");
@@ -182,7 +184,7 @@ async function boot() {
     }
     pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
     if (snapshotDamage) throw snapshotDamage; // Pyodide would have refused the zeroed memory
-    // Pyodide keeps its options: they must not keep the snapshot's ~36 MB alive once `kept` lets go.
+    // Pyodide keeps its options: they must not keep the snapshot (~36 MB unpacked) alive once `kept` lets go.
     if (pyodide._api && pyodide._api.config) {
       delete pyodide._api.config._loadSnapshot;
       delete pyodide._api.config.fsInit;
@@ -190,8 +192,9 @@ async function boot() {
     lock = await lockPromise;
   } catch (err) {
     if (snapshotDamage) {
-      // Pyodide found no snapshot in the zeroed memory. The damaged copy is deleted already
-      // (python-snapshot.js), so the worker that replaces this one starts Python in full.
+      // Pyodide found no snapshot in the zeroed memory. The damaged copy was deleted before
+      // `loaded` failed (python-snapshot.js), so the worker that replaces this one starts
+      // Python in full.
       restoredFrom = null;
       crash(`the copy of Python your last visit kept was damaged (${lastLine(snapshotDamage)})`);
       return;
@@ -268,6 +271,7 @@ async function boot() {
   computeStateJson = states.compute_state_json;
   trainJson = states.train_json;
   while (queue.length) answer(queue.shift());
+  if (restoredFrom && downloads) downloads.unneeded(); // the wheels: a restored Python has numpy
   if (restoredFrom) await warmUp();
   // Only now: storing the decompressed runtime (~20 MB) must not compete with the boot.
   if (downloads) await downloads.keepDecoded();

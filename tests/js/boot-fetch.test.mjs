@@ -382,15 +382,16 @@ async function keptWithDecoders() {
   return kept;
 }
 
-test("a kept copy of the runtime stops its decoder thread, which checks the copy so that the Python worker's thread need not", async () => {
+test("a kept copy stops its decoder thread, which checks the copy so that the Python worker's thread need not", async () => {
   const kept = await keptWithDecoders();
   const worker = threadView(kept.caches);
   const next = scopeWithCaches(served(), worker.caches);
   const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
   installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   await Promise.all(threads.made.map((d) => d.ended));
-  assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], []]);
+  assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], [`${DIR}numpy-2.whl`]]);
   assert.deepEqual(worker.hashed, [], "the Python worker's thread hashed no kept copy");
 });
 
@@ -399,7 +400,7 @@ test("a decoder thread that sees a kept copy downloads nothing, unless the Pytho
   const kept = await keptWithDecoders();
   const next = scopeWithCaches(served(), kept.caches);
   const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
-  installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+  installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders).checkKept();
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
   await Promise.all(threads.made.map((d) => d.ended));
   assert.deepEqual(next.asked, [], "no .xz was downloaded, not even for a moment");
@@ -414,27 +415,39 @@ test("a decoder thread that sees a kept copy downloads nothing, unless the Pytho
   await Promise.all(theirs.made.map((d) => d.ended));
 });
 
-test("a wheel's kept copy is read and checked only when Pyodide asks for the wheel", async () => {
+test("a wheel's kept copy is checked once Python is known to need it, and never read if it is not", async () => {
   const kept = await keptWithDecoders();
+  // Restored from a snapshot: the wheel's decoder holds, nothing reads the copy, and unneeded() ends it.
   const worker = threadView(kept.caches);
-  const next = scopeWithCaches(served(), worker.caches);
-  const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
-  installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
-  await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
-  await Promise.all(threads.made.map((d) => d.ended)); // the wheel's decoder stopped, unasked
+  const restored = scopeWithCaches(served(), worker.caches);
+  const threads = fakeDecoders(restored.scope.fetch, { caches: kept.caches });
+  const downloads = installBootFetch(restored.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+  await (await restored.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
+  await threads.made[0].ended;
   await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.deepEqual(worker.hashed, [], "a Python restored from a snapshot never asks: its copy is not read");
-  assert.ok(next.asked.every((url) => next.signals[url].aborted), "any download begun is stopped");
-  assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
-  assert.deepEqual(worker.hashed, [`${DIR}numpy-2.whl`]);
+  assert.deepEqual(threads.made[1].checks, [], "the wheel's copy is not checked");
+  assert.equal(threads.made[1].stopped, false, "its decoder holds");
+  downloads.unneeded();
+  await threads.made[1].ended;
+  assert.deepEqual(threads.made[1].checks, []);
+  assert.deepEqual(worker.hashed, []);
+  assert.deepEqual(restored.asked, [], "nor downloaded");
+  // Started in full: checkKept() has the wheel's decoder check its copy at once, before Pyodide asks.
+  const full = scopeWithCaches(served(), kept.caches);
+  const theirs = fakeDecoders(full.scope.fetch, { caches: kept.caches });
+  installBootFetch(full.scope, DIR, MANIFEST, [], () => {}, theirs.decoders).checkKept();
+  await Promise.all(theirs.made.map((d) => d.ended));
+  assert.deepEqual(theirs.made[1].checks, [`${DIR}numpy-2.whl`]);
+  assert.deepEqual(new Uint8Array(await (await full.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   // A damaged one is found then, deleted, and the wheel downloaded instead.
   kept.store.get(`${DIR}numpy-2.whl`).body[100] ^= 1;
   const third = scopeWithCaches(served(), kept.caches);
-  installBootFetch(third.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(third.scope.fetch, { caches: kept.caches }).decoders);
+  const more = fakeDecoders(third.scope.fetch, { caches: kept.caches });
+  installBootFetch(third.scope, DIR, MANIFEST, [], () => {}, more.decoders).checkKept();
   assert.deepEqual(new Uint8Array(await (await third.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   assert.ok(third.asked.includes(`${DIR}numpy-2.whl.xz`));
-  assert.equal(third.signals[`${DIR}numpy-2.whl.xz`].aborted, false, "downloaded after all");
   assert.equal(kept.store.has(`${DIR}numpy-2.whl`), false, "the damaged copy is deleted");
+  await (await third.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
 });
 
 test("a kept copy its decoder thread finds damaged is deleted, and the file downloaded again", async () => {
@@ -449,6 +462,7 @@ test("a kept copy its decoder thread finds damaged is deleted, and the file down
   assert.deepEqual(damaged, []);
   await downloads.keepDecoded();
   assert.deepEqual(kept.store.get(`${DIR}pyodide.asm.wasm`).body, WASM, "replaced by the checked original");
+  downloads.unneeded(); // the wheel's decoder holds until told
 });
 
 test("where a decoder thread cannot check a kept copy (it failed, dies checking, was never started, or cannot see it), the Python worker's thread does", async () => {
@@ -458,9 +472,10 @@ test("where a decoder thread cannot check a kept copy (it failed, dies checking,
     const worker = threadView(kept.caches);
     const next = scopeWithCaches(served(), worker.caches);
     const caches = how.blind ? undefined : kept.caches;
-    installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches }).decoders);
+    const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches }).decoders);
     assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
     assert.deepEqual(worker.hashed, [`${DIR}pyodide.asm.wasm`]);
+    downloads.unneeded(); // the wheel's decoder holds until told
   }
 });
 

@@ -16,6 +16,8 @@ export function fakeCaches() {
     },
     delete: async (url) => store.delete(String(url)),
   };
-  return { caches: { open: async (name) => (opened.push(name), cache) }, store, opened };
+  // caches.match(url, {cacheName}) looks in that cache without opening (creating) it.
+  const match = async (url, { cacheName } = {}) => (!cacheName || opened.includes(cacheName) ? cache.match(url) : undefined);
+  return { caches: { open: async (name) => (opened.push(name), cache), match }, store, opened };
 }
 

@@ -41,7 +41,10 @@ export async function restoredPython(dir, { beforeLibraries = () => {} } = {}) {
   // fsInit hook, while the runtime starts; a Pyodide that read it earlier would find no snapshot.
   const snapshot = new Uint8Array(made.snapshot.length);
   let kept = null;
-  const fsInit = async () => void (kept = unbundle(bytes, snapshot));
+  const fsInit = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the bytes come later, as read from a cache
+    kept = unbundle(bytes, snapshot);
+  };
   const pyodide = await first.loadPyodide({ ...first.options, _loadSnapshot: snapshot, fsInit });
   await beforeLibraries(pyodide, kept);
   await restoreLibraries(pyodide, kept);
