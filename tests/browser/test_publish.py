@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 import shutil
 import threading
+import time
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -225,3 +227,96 @@ def test_the_offline_copy_waits_while_the_reader_uses_the_page(browser, site_url
     page.wait_for_selector('[data-kd-offline="ready"]', state="visible", timeout=120_000)
     assert page.evaluate(registered) is True
     context.close()
+
+
+class SlowPrecache(SiteHandler):
+    """The preview server's handler, answering the service worker's precache slowly (its
+    requests alone say `Cache-Control: max-age=0`, as fetch's "no-cache" mode sends), so the
+    precache takes long enough to be watched file by file; and the lock file after the server's
+    `lock_delay_s` (seconds), so a page's Python takes that long to start."""
+
+    def do_GET(self):
+        if self.headers.get("Cache-Control") == "max-age=0":
+            time.sleep(0.25)
+        elif self.path.endswith("/pyodide-lock.json"):
+            time.sleep(getattr(self.server, "lock_delay_s", 0))
+        super().do_GET()
+
+
+CACHED = """async () => {
+  let n = 0;
+  for (const key of await caches.keys()) {
+    if (key.startsWith('kdsite-')) n += (await (await caches.open(key)).keys()).length;
+  }
+  return n;
+}"""
+
+
+def held(page, total: int) -> int:
+    """The number of files cached once the precache has stopped: the file it was fetching when a
+    page became busy may still be stored, then none for a second. Fails if the precache ended."""
+    count = page.evaluate(CACHED)
+    for _ in range(10):
+        page.wait_for_timeout(1000)
+        now = page.evaluate(CACHED)
+        if now == count:
+            break
+        count = now
+    assert count < total, "the precache ended instead of pausing"
+    return count
+
+
+def test_a_running_precache_pauses_while_a_page_is_busy(browser, built_site, tmp_path):
+    # Once the offline copy is being made, every page of the site says when it is busy (the
+    # reader uses it, or it starts its widgets) and sw.js waits between files until none has
+    # been for 5 s: the precache never takes the cores from a dragged slider or a page's boot.
+    (tmp_path / "served").mkdir()
+    (tmp_path / "served" / "kdsite").symlink_to(built_site, target_is_directory=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SlowPrecache, directory=str(tmp_path / "served")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/kdsite/"
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(url + "temperature.html")
+        page.wait_for_function(READY, timeout=90_000)
+        # Left alone, the page registers the worker, which starts caching files one by one.
+        for _ in range(300):  # (wait_for_function would take the Promise of an async predicate as true)
+            if page.evaluate(CACHED) >= 2:
+                break
+            page.wait_for_timeout(200)
+        assert page.evaluate(CACHED) >= 2, "the offline copy was never begun"
+        page.evaluate("""() => {
+          const slider = document.querySelector('input[data-kd-control="temperature"]');
+          let step = 0;
+          window.__kdMoving = setInterval(() => {
+            slider.value = String(0.1 + (step++ % 10) * 0.1);
+            slider.dispatchEvent(new Event("input", { bubbles: true }));
+          }, 200);
+        }""")
+        total = len(json.loads((built_site / "_kd" / "offline.json").read_text())["files"])
+        paused_at = held(page, total)
+        for _ in range(5):
+            page.wait_for_timeout(1000)
+            assert page.evaluate(CACHED) == paused_at
+        # Left alone, the precache goes on...
+        page.evaluate("() => clearInterval(window.__kdMoving)")
+        for _ in range(300):
+            if page.evaluate(CACHED) > paused_at:
+                break
+            page.wait_for_timeout(200)
+        assert page.evaluate(CACHED) > paused_at
+        # ... until another page of the site starts its widgets, though no one touches it, for
+        # longer than the precache's 5 s wait.
+        server.lock_delay_s = 8
+        other = context.new_page()
+        other.goto(url + "loss.html")
+        held_at = held(page, total)
+        other.wait_for_function(READY, timeout=90_000)
+        assert page.evaluate(CACHED) == held_at  # (and for 5 s after, unless it is used)
+        # Then it goes on to the end, and the site is available offline.
+        page.wait_for_selector('[data-kd-offline="ready"]', state="visible", timeout=180_000)
+        assert page.evaluate(CACHED) == total
+    finally:
+        context.close()
+        server.shutdown()
