@@ -81,11 +81,18 @@ def test_play_trains_to_the_end_with_the_cpython_result(page, site_url, cpython_
     assert float(readout(page, "time-student")) > 0 and float(readout(page, "time-teacher")) > 0
 
 
+def drawn_regions(page) -> list[str]:
+    """Return the markup of each decision map's regions, as drawn now."""
+    return page.eval_on_selector_all(f"{LAB} [data-kd-regions]", "(gs) => gs.map((g) => g.innerHTML.trim())")
+
+
 def test_pause_step_and_reset(page, site_url):
     open_lab(page, site_url)
     static_loss = readout(page, "loss-total")
+    pre_rendered = drawn_regions(page)
     click(page, "play")
     wait_epoch(page, "e >= 3")
+    assert drawn_regions(page) != pre_rendered  # the students' regions moved
     click(page, "pause")
     page.wait_for_timeout(300)  # an epoch already requested may still land
     paused = epoch(page)
@@ -98,6 +105,8 @@ def test_pause_step_and_reset(page, site_url):
     click(page, "reset")
     wait_epoch(page, "e === 0")
     assert float(readout(page, "loss-total")) == pytest.approx(float(static_loss), rel=1e-12)
+    # training-lab.js draws epoch 0's regions exactly as the template did.
+    assert drawn_regions(page) == pre_rendered
 
 
 def test_moving_a_slider_during_a_run_restarts_it_and_the_page_keeps_up(page, site_url):

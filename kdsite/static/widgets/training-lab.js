@@ -88,9 +88,15 @@ function makeRenderer(root) {
       const key = JSON.stringify(runs);
       if (key !== m.shown) {
         m.shown = key;
-        const fragment = document.createDocumentFragment();
+        // One path per class, as the template draws them: a few elements to restyle each epoch,
+        // not one per run (~80 a map).
+        const paths = new Map();
         for (const [row, col, length, cls] of runs) {
-          fragment.append(svg("rect", { class: `kd-c${cls}`, x: col, y: row, width: length, height: 1 }));
+          paths.set(cls, (paths.get(cls) || "") + `M${col} ${row}h${length}v1h-${length}z`);
+        }
+        const fragment = document.createDocumentFragment();
+        for (const cls of [...paths.keys()].sort((a, b) => a - b)) {
+          fragment.append(svg("path", { class: `kd-c${cls}`, d: paths.get(cls) }));
         }
         m.regions.replaceChildren(fragment);
       }
@@ -102,6 +108,14 @@ function makeRenderer(root) {
     }
   }
 
+  // Python lays a network out from its name and layer sizes alone (network_diagram), and its
+  // label names both: the pre-rendered drawing is this diagram if label and layers agree.
+  function sameAsPreRendered(d, diagram) {
+    const units = Array.from(d.layers.querySelectorAll("[data-kd-layer]"), (g) => g.dataset.units);
+    return d.picture.getAttribute("aria-label") === diagram.label &&
+      units.join(" ") === diagram.layers.map((layer) => String(layer.units)).join(" ");
+  }
+
   // Draw each network as Python laid it out (state.diagrams: kdsite/core/network_diagram.py),
   // as the template does; redrawn only when the architecture changed.
   function renderDiagrams(all) {
@@ -110,7 +124,9 @@ function makeRenderer(root) {
       if (!diagram) continue;
       const key = JSON.stringify(diagram);
       if (key === d.shown) continue;
+      const drawn = d.shown === null && sameAsPreRendered(d, diagram);
       d.shown = key;
+      if (drawn) continue; // the first state's network, as the template drew it: nothing to redraw
       d.picture.setAttribute("aria-label", diagram.label);
       d.params.textContent = diagram.params_text;
       const edges = document.createDocumentFragment();
