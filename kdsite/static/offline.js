@@ -2,88 +2,20 @@
 // whole site is available offline. Counterpart: the service worker, sw.js.
 // The worker precaches every file of the site (Pyodide included, ~20 MB hashed). That work
 // slowed a page that started meanwhile by ~0.4 s (measured with make bench), so the worker is
-// registered only once this page's widgets have settled and the page has been quiet a while:
-// a reader who opens the next page at once gets it at full speed, offline comes a little later.
-// Nor while the page is in use: on a 2-core machine the precache running under a dragged slider
-// took its p95 from 12 to 15-17 ms (bench/slider.js, training.html). And once it runs, every
-// page of the site says when it is busy (BUSY_CHANNEL), and the precache waits between files
-// until none has been for a while: a reader who comes back to the slider, presses Play or opens
-// another chapter gets the cores back within one file.
+// registered only once this page's widgets have settled and the page has not been busy
+// (busy.js: used by the reader, showing new numbers) for a while, and the browser is idle: a
+// reader who opens the next page at once gets it at full speed, offline comes a little later.
+// On a 2-core machine the precache running under a dragged slider took its p95 from 12 to
+// 15-17 ms (bench/slider.js, training.html). Once it runs, it pauses between files whenever any
+// page of the site is busy (busy.js, sw.js).
 // On a metered connection (Save-Data on, or a cellular or slow link) it is not registered at all
 // until the connection is unmetered, and the page says so.
+import { quiet, settled } from "./busy.js";
+
 const indicator = document.querySelector("[data-kd-offline]");
 const READY_TEXT = indicator ? indicator.textContent : "";
 const root = new URL("../../", import.meta.url);
-const SETTLE_LIMIT_MS = 30000; // register anyway if a widget never settles
-const QUIET_MS = 5000; // then wait until the page has not been busy this long, and for an idle moment
-// What the reader does with a page: any of these makes it busy.
-const READER_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart", "input", "click"];
-// sw.js listens here; it pauses its precache for its own QUIET_MS after each message.
-const BUSY_CHANNEL = "kdsite:busy";
-const BUSY_EVERY_MS = 1000; // while busy, say so at most this often (the worker needs no more)
-
-let lastBusy = performance.now();
-let lastSaid = -Infinity;
-let channel = null; // to sw.js, once watchBusy() runs
-
-/** The page is in use now: restart the quiet wait, and tell the service worker (throttled). */
-function busy() {
-  lastBusy = performance.now();
-  if (channel && lastBusy - lastSaid >= BUSY_EVERY_MS) {
-    lastSaid = lastBusy;
-    channel.postMessage("busy");
-  }
-}
-
-/** The page is busy while the reader uses it (READER_EVENTS) and while a widget shows new
- * numbers (a readout's data-value changes: a moved slider, but also a training run after Play,
- * which needs no further input), and while its widgets start (until `settled` resolves). */
-function watchBusy(settled) {
-  try {
-    channel = new BroadcastChannel(BUSY_CHANNEL);
-  } catch {
-    // No BroadcastChannel (older Safari): the precache, once started, does not pause.
-  }
-  for (const type of READER_EVENTS) window.addEventListener(type, busy, { capture: true, passive: true });
-  const observer = new MutationObserver(busy);
-  for (const widget of document.querySelectorAll("[data-kd-widget]")) {
-    observer.observe(widget, { subtree: true, attributes: true, attributeFilter: ["data-value"] });
-  }
-  busy();
-  const starting = setInterval(busy, BUSY_EVERY_MS);
-  settled.then(() => clearInterval(starting));
-}
-
-/** Resolve once `ms` have passed with the page not busy (watchBusy). */
-function quiet(ms) {
-  return new Promise((resolve) => {
-    const check = () => {
-      const left = lastBusy + ms - performance.now();
-      if (left <= 0) resolve();
-      else setTimeout(check, left);
-    };
-    check();
-  });
-}
-
-/** Resolve once every widget is ready or failed (runtime.js sets data-kd-state), or at once. */
-function widgetsSettled() {
-  const widgets = Array.from(document.querySelectorAll("[data-kd-widget]"));
-  const settled = () => widgets.every((w) => w.dataset.kdState === "ready" || w.dataset.kdState === "error");
-  if (settled()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const observer = new MutationObserver(() => {
-      if (settled()) done();
-    });
-    const timer = setTimeout(done, SETTLE_LIMIT_MS);
-    function done() {
-      observer.disconnect();
-      clearTimeout(timer);
-      resolve();
-    }
-    for (const widget of widgets) observer.observe(widget, { attributes: true, attributeFilter: ["data-kd-state"] });
-  });
-}
+const QUIET_MS = 5000; // wait until the page has not been busy (busy.js) this long, and for an idle moment
 
 /** True while the reader's data is precious: Save-Data is on, or the browser says the link is
  * cellular or slow. Browsers that say nothing (most desktop ones) count as unmetered. */
@@ -114,11 +46,10 @@ if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
     indicator.textContent = "Not saved for offline reading: your browser asks to save data, or the " +
       "connection is metered. It will be once you are on an unmetered connection.";
   }
-  const settled = widgetsSettled();
-  watchBusy(settled);
   settled
     .then(() => quiet(QUIET_MS))
     .then(unmetered)
+    .then(() => quiet(QUIET_MS)) // again: the connection may have changed long after
     .then(() => new Promise((resolve) =>
       "requestIdleCallback" in window ? requestIdleCallback(resolve, { timeout: QUIET_MS }) : resolve()))
     .then(() =>

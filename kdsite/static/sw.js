@@ -23,23 +23,26 @@ async function sha256(buffer) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// Pages say when they are busy (offline.js, BUSY_CHANNEL there): a reader using one, a widget
-// showing new numbers, a page starting its widgets. The precache (hashing ~20 MB) then waits
-// between files until no page has said so for QUIET_MS, so it never takes the cores they need.
-const QUIET_MS = 5000;
-let lastBusy = -Infinity; // Date.now() of the last message
+// Pages say when they are busy (busy.js): starting their widgets, used by a reader, showing new
+// numbers. The precache (hashing ~20 MB) then waits between files until no page has said so for
+// QUIET_MS, so it never takes the cores they need. A page says so at most once a second, hence
+// the second added. Counted from this worker's start too: a page busy since before it could not
+// have told it.
+const QUIET_MS = 5000 + 1000;
+let lastBusy = Date.now(); // of the last message
 let busyChannel = null;
 try {
-  busyChannel = new BroadcastChannel("kdsite:busy");
+  busyChannel = new BroadcastChannel("kdsite:busy"); // busy.js' BUSY_CHANNEL
   busyChannel.onmessage = () => {
     lastBusy = Date.now();
   };
 } catch {
-  // No BroadcastChannel (older Safari): the precache does not pause.
+  // No BroadcastChannel (Safari before 15.4): the precache does not pause.
 }
 
 /** Resolve once no page has been busy for QUIET_MS. A reader busy for minutes may outlast the
- * browser's patience with the install: it then fails, and the next page visited registers again. */
+ * browser's patience with the install: it then fails, the next page visited registers the
+ * worker again, and that install goes on from the files already kept. */
 async function pagesQuiet() {
   for (let left; (left = lastBusy + QUIET_MS - Date.now()) > 0;) {
     await new Promise((resolve) => setTimeout(resolve, left));
@@ -52,8 +55,10 @@ async function precache() {
   if (manifest.version !== VERSION) throw new Error("offline manifest is from another build");
   const cache = await caches.open(CACHE);
   for (const [path, hash] of Object.entries(manifest.files)) {
-    await pagesQuiet();
     const url = new URL(path, ROOT);
+    // Kept by an install that did not finish (only checked files are ever put).
+    if (await cache.match(url)) continue;
+    await pagesQuiet();
     const fresh = await fetch(url, { cache: "no-cache" });
     if (!fresh.ok) throw new Error(`${path}: HTTP ${fresh.status}`);
     const body = await fresh.clone().arrayBuffer();
