@@ -162,9 +162,20 @@ export function pythonSnapshots(scope, dir, manifest) {
       const loaded = (async () => {
         try {
           const body = new Uint8Array(await response.arrayBuffer());
-          if ((await sha256Hex(body)) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
-          const { meta, files } = unbundle(body, snapshot);
-          return { meta, files };
+          // Hashed (by WebCrypto, off this thread) while this thread unpacks it: both are on the
+          // way to a warm start. Pyodide reads `snapshot` only once `loaded` resolves, so the
+          // bytes of a copy that fails its check are zeroed again before anyone uses them.
+          const digest = sha256Hex(body);
+          digest.catch(() => {});
+          let unbundled;
+          try {
+            unbundled = unbundle(body, snapshot);
+            if ((await digest) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
+          } catch (err) {
+            snapshot.fill(0);
+            throw err;
+          }
+          return { meta: unbundled.meta, files: unbundled.files };
         } catch (err) {
           // A damaged copy is never used again: deleted before anyone hears of it, so the worker
           // that replaces this visit's starts Python in full and keeps another.

@@ -164,10 +164,10 @@ async function boot() {
     }
     const lockPromise = fetchLock();
     lockPromise.catch(() => {}); // reported below, after loadPyodide settles
+    store = await snapshots;
+    kept = store && (await store.take()); // its bytes are read while pyodide.asm.js loads
     const { loadPyodide } = await pyodideModule;
     await pyodideAsm;
-    store = await snapshots;
-    kept = store && (await store.take());
     // Python starts in full and will load the wheels: their kept copies, if any, are checked now.
     if (!kept && downloads) downloads.checkKept();
     let start = store ? { _makeSnapshot: true } : {}; // Python in full, ready to have one taken
