@@ -167,18 +167,13 @@ export function pythonSnapshots(scope, dir, manifest) {
           // bytes of a copy that fails its check are zeroed again before anyone uses them.
           const digest = sha256Hex(body);
           digest.catch(() => {});
-          let unbundled;
-          try {
-            unbundled = unbundle(body, snapshot);
-            if ((await digest) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
-          } catch (err) {
-            snapshot.fill(0);
-            throw err;
-          }
-          return { meta: unbundled.meta, files: unbundled.files };
+          const { meta, files } = unbundle(body, snapshot);
+          if ((await digest) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
+          return { meta, files };
         } catch (err) {
-          // A damaged copy is never used again: deleted before anyone hears of it, so the worker
-          // that replaces this visit's starts Python in full and keeps another.
+          // A damaged copy is never used again: zeroed, deleted before anyone hears of it, so the
+          // worker that replaces this visit's starts Python in full and keeps another.
+          snapshot.fill(0);
           await store.delete(url).catch(() => {});
           throw err;
         }
