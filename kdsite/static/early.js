@@ -1,7 +1,9 @@
 // Start the page's Python worker as early as possible. The page loads this module with
 // `async` before its stylesheets, so Pyodide starts booting while the browser is still
-// fetching styles and parsing the page; runtime.js, which runs only after parsing, adopts
-// the worker through supervisor.js. Until then every event the worker sends is kept, so none
+// fetching styles and parsing the page, and `blocking="render"`, so the browser does not first
+// lay out and paint the page while this waits (tests/browser/test_early_start.py): it must stay
+// quick, one Worker and a few elements. runtime.js, which runs only after parsing, adopts the
+// worker through supervisor.js. Until then every event the worker sends is kept, so none
 // is lost. It imports nothing statically, so that nothing is fetched before the worker starts.
 // With Save-Data on (navigator.connection.saveData, the browser's data saver), nothing starts
 // here: runtime.js starts Python on the reader's first use of a widget instead.
