@@ -9,10 +9,13 @@
 // `integrity` Pyodide asks for. A file that is missing, not xz, or not the build's fails Python
 // with a message naming it.
 // Once Python is ready, the worker keeps each original it decompressed in Cache Storage
-// (keepDecoded), so the next visit neither downloads nor decompresses it again, and hands
-// Pyodide that cached Response: Chromium reuses compiled WebAssembly only for a Response it
-// fetched or took from Cache Storage, never for one built from bytes. A kept copy is used only
-// while its sha256 is still the build's.
+// (keepDecoded), so the next visit neither downloads nor decompresses it again. A kept copy is
+// used only while its sha256 is still the build's: the thread that checks it (the file's decoder
+// thread where there is one) reads it once and hands Pyodide those bytes, so the Python worker's
+// thread, busy starting Python, neither reads nor hashes ~14 MB (a Response it read itself
+// arrives in chunks between its long tasks). Chromium would not reuse compiled WebAssembly for
+// such a copy either way: a Response built from bytes has no URL, and kept with one (measured,
+// Chromium 2026-12) it still compiled lazily on every visit.
 
 import { XzReadableStream } from "./vendor/xz-decompress.js";
 
@@ -126,27 +129,30 @@ export function openDecodedCache(scope) {
 
 /** The copy of `url` an earlier visit kept, if it says it is the build's file (its header names
  * `sha256`): a Response, else null. Found from the header alone, so a download it makes unneeded
- * stops at once; its bytes are checked before use (hashesTo). */
+ * stops at once; its bytes are checked before use (checkedBytes). */
 async function keptCopy(cache, url, sha256) {
   const response = await cache.match(url);
   return response && response.headers.get(SHA256_HEADER) === sha256 ? response : null;
 }
 
-/** True when `response`'s bytes hash to `sha256`, else false (also when they cannot be read). */
-async function hashesTo(response, sha256) {
+/** `response`'s bytes (an ArrayBuffer) when they hash to `sha256`, else false (also when they
+ * cannot be read). */
+async function checkedBytes(response, sha256) {
   try {
-    return (await sha256Hex(await response.arrayBuffer())) === sha256;
+    const bytes = await response.arrayBuffer();
+    return (await sha256Hex(bytes)) === sha256 ? bytes : false;
   } catch {
     return false;
   }
 }
 
-/** Whether the copy of `url` that `scope`'s decoded cache holds hashes to `sha256`: true or false,
- * or null when this scope cannot tell (no Cache Storage here, or no such copy found). */
-async function keptHashesTo(scope, url, sha256) {
+/** The bytes (an ArrayBuffer) of the copy of `url` that `scope`'s decoded cache holds, if they
+ * hash to `sha256`; false if they do not; null when this scope cannot tell (no Cache Storage
+ * here, or no such copy found). */
+async function keptBytes(scope, url, sha256) {
   const cache = await openDecodedCache(scope);
   const response = cache && (await cache.match(url).catch(() => null));
-  return response ? hashesTo(response, sha256) : null;
+  return response ? checkedBytes(response, sha256) : null;
 }
 
 /** Whether `scope`'s decoded cache holds a copy of `url` that says it is the build's file (its
@@ -219,7 +225,8 @@ export function bootJobs(manifest, dir) {
  * the Python worker posts {stop} (it has the whole file, or needs it no more). A {check: url}
  * says an earlier visit kept a copy of the file at `url` in `scope`'s decoded cache: the download
  * stops, its turn passes on, and this thread, not the Python worker's, hashes that copy and
- * answers {checked: true} if it is the build's file, false if not, or null if it cannot tell
+ * answers {checked: true, bytes} if it is the build's file (`bytes`, the ArrayBuffer it read,
+ * moved to the Python worker), {checked: false} if not, or {checked: null} if it cannot tell
  * (then the Python worker hashes it); the {stop} follows. A decoder that itself sees such a copy
  * (at `job.kept`) does not download at all: it passes its turn on at once and waits for the
  * Python worker's {check} or {stop}, or for {download} (the worker found no copy it will use),
@@ -248,12 +255,18 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
       close(); // not port.close(): that could drop the {stop} in some engines
     } else if (data && data.go) go();
     else if (data && data.download) wanted();
-    else if (data && data.check && !checking) {
+    else if (data && data.read) {
+      // Another kept file the Python worker needs read and checked off its own thread (its snapshot).
+      keptBytes(scope, data.read, data.sha256).then((bytes) =>
+        bytes ? port.postMessage({ read: data.read, bytes }, [bytes]) : port.postMessage({ read: data.read, bytes }));
+    } else if (data && data.check && !checking) {
       checking = true; // the download's own messages (its end, once aborted) are no longer wanted
       download.abort();
       passOn();
       // Closed on the {stop} that answers it: a message posted just before close() may be lost.
-      keptHashesTo(scope, data.check, job.sha256).then((intact) => port.postMessage({ checked: intact }));
+      // The bytes it checked go along (moved, not copied): the Python worker then reads none.
+      keptBytes(scope, data.check, job.sha256).then((bytes) =>
+        bytes ? port.postMessage({ checked: true, bytes }, [bytes]) : port.postMessage({ checked: bytes }));
     }
   };
   decodeJob(fetchFn, job, (message) => checking || port.postMessage(message), start, passOn, download.signal);
@@ -271,10 +284,11 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
  * decoder cannot start, in this thread, as it arrives, and decompressed as it is read. A later fetch of the same
  * file (Pyodide retries a failed wasm compile) downloads again. Any other URL goes to the
  * network. onDamaged(message) is called once per damaged file. Returns {keepDecoded, checkKept,
- * unneeded}: keepDecoded() stores every original decompressed so far in Cache Storage for the
- * next visit and resolves when done (never rejects); call it once Python is ready, so writing
- * ~20 MB never competes with the boot. checkKept() and unneeded() say, once the worker knows,
- * whether Python will load the wheels (see below).
+ * unneeded, readKept}: keepDecoded() stores every original decompressed so far in Cache Storage
+ * for the next visit and resolves when done (never rejects); call it once Python is ready, so
+ * writing ~20 MB never competes with the boot. checkKept() and unneeded() say, once the worker
+ * knows, whether Python will load the wheels (see below). readKept() reads another kept file in a
+ * decoder thread (see below).
  */
 export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoders = null) {
   const network = scope.fetch.bind(scope);
@@ -325,8 +339,14 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       open(fallback.opened);
     };
     let checking = null; // resolves check()'s answer, while the decoder checks the kept copy
+    const reads = new Map(); // kept URL -> resolves read()'s answer, while the decoder reads it
+    const unread = () => {
+      for (const done of reads.values()) done(null); // this thread reads them instead
+      reads.clear();
+    };
     const end = () => {
       if (heard) arrived(); // else: its fallback, if any, says when it has arrived
+      unread();
       if (checking) checking(null); // it ended before it answered: this thread checks the copy
       finished = true;
       port.onmessage = null;
@@ -339,9 +359,15 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       if (stopped) return end();
       turn.then(() => finished || port.postMessage({ go: true }));
       port.onmessage = ({ data }) => {
+        if ("read" in data) {
+          const done = reads.get(data.read);
+          reads.delete(data.read);
+          if (done) done(data.bytes ?? null);
+          return;
+        }
         heard = true;
         if ("checked" in data) {
-          checking(data.checked);
+          checking(data.checked === true ? data.bytes || null : data.checked);
           end(); // {stop}: the decoder ends
         } else if ("status" in data) {
           open({ status: data.status, body: () => body });
@@ -364,6 +390,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
         }
       };
       decoder.failed.then(() => {
+        unread();
         if (checking) checking(null); // it failed while checking a kept copy: this thread checks it
         if (finished || stopped) return;
         end();
@@ -382,8 +409,9 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       if (fallback) fallback.stop();
     };
     // An earlier visit's copy of the file at `keptUrl` makes the download unneeded: the decoder
-    // stops it and checks that copy in its own thread. Resolves to whether the copy is the
-    // build's file, or to null (and the download is stopped) where no decoder can answer.
+    // stops it and checks that copy in its own thread. Resolves to the copy's bytes (an
+    // ArrayBuffer) if it is the build's file, false if not, or null (and the download is
+    // stopped) where no decoder can answer.
     const check = (keptUrl) =>
       thread.then(
         (decoder) => {
@@ -402,7 +430,21 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     // when the two threads disagree about the copy, which a copy deleted meanwhile can cause.)
     const wantDownload = () =>
       thread.then((decoder) => decoder && port && !finished && !stopped && port.postMessage({ download: true }), () => {});
-    return { opened, stop, check, wantDownload };
+    // Another kept file, at `keptUrl`, read and checked against `sha256` by the decoder: resolves
+    // to its bytes (an ArrayBuffer), false if they fail the check, or null where the decoder
+    // cannot tell or has ended.
+    const read = (keptUrl, sha256) =>
+      thread.then(
+        (decoder) => {
+          if (!decoder || !port || finished || reads.has(keptUrl)) return null;
+          return new Promise((resolve) => {
+            reads.set(keptUrl, resolve);
+            port.postMessage({ read: keptUrl, sha256 });
+          });
+        },
+        () => null,
+      );
+    return { opened, stop, check, wantDownload, read };
   }
 
   // One decoder per .xz, asked of the page once, for all of them at once.
@@ -414,6 +456,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   // rest arrives, where sharing it would deliver every file late; on a fast one each takes a
   // moment and they still decompress in parallel.
   const wantDownload = (source) => source.wantDownload && source.wantDownload();
+  let reader = null; // the last file's source: readKept() asks its decoder
   let turn = Promise.resolve();
   manifest.files.forEach((file, index) => {
     const mine = turn;
@@ -428,8 +471,10 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null), mine, arrived)
       : inThisThread(url, file, priority, mine, arrived);
     const entry = { file, kept: null, source };
+    reader = source;
     if (cache) {
-      // {response, checked(): Promise<boolean>} or null. The download stops as soon as a copy is
+      // {response, checked(): Promise<ArrayBuffer | false>} or null: checked() resolves to the
+      // copy's bytes once they hash to the build's sha256. The download stops as soon as a copy is
       // found, before its bytes are checked: on a second visit the decoders would otherwise take
       // the cores the boot needs. The runtime's and the stdlib's copies, which every start reads,
       // are checked at once, by the file's decoder thread where there is one, so this thread,
@@ -449,8 +494,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
             const byDecoder = entry.source && entry.source.check ? entry.source.check(url) : (entry.source && entry.source.stop(), null);
             entry.source = null;
             checked = Promise.resolve(byDecoder)
-              .then((intact) => intact ?? hashesTo(response.clone(), file.sha256))
-              .then(async (intact) => intact || (await c.delete(url), false))
+              .then((bytes) => bytes ?? checkedBytes(response, file.sha256))
+              .then(async (bytes) => bytes || (await c.delete(url), false))
               .catch(() => false);
           }
           return checked;
@@ -478,10 +523,11 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
     }
     const kept = entry.kept && (await entry.kept);
     entry.kept = null;
-    if (kept && (await kept.checked())) {
+    const keptBody = kept && (await kept.checked());
+    if (keptBody) {
       if (entry.source) entry.source.stop();
       entry.source = null;
-      return kept.response;
+      return new Response(keptBody, { headers: { "Content-Type": typeOf(file) } });
     }
     const source = entry.source || inThisThread(url, file, "high");
     entry.source = null;
@@ -517,6 +563,15 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       }
     }
   }
+  /** The bytes (an ArrayBuffer) of another file kept in the decoded cache at `url` (the Python
+   * snapshot), read and checked against `sha256` by the decoder thread of the last file (a wheel:
+   * a Python restored from a snapshot leaves it idle), off this thread, whose long tasks would
+   * hold the read back; false if they fail the check; null where no decoder can (then read them
+   * here). Call it before unneeded(), which ends that decoder. */
+  function readKept(url, sha256) {
+    return Promise.resolve(reader && reader.read ? reader.read(url, sha256) : null);
+  }
+
   /** Python will need every file: check each kept copy not yet checked (the wheels'), now. */
   function checkKept() {
     for (const entry of files.values()) {
@@ -533,5 +588,5 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       entry.kept = null;
     }
   }
-  return { keepDecoded, checkKept, unneeded };
+  return { keepDecoded, checkKept, unneeded, readKept };
 }

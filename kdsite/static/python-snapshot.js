@@ -14,7 +14,8 @@
 // Its size is kept beside it, so a restore can start before its ~31 MB are read: Pyodide sizes
 // Python's memory from the snapshot's length when it starts and reads its bytes only once its
 // runtime is compiled (worker.js), ~0.5 s later, which is about the time reading and checking
-// them take.
+// them take. They are read and checked by a decoder thread where there is one (take()), not by
+// the Python worker's thread, which is starting Python meanwhile.
 
 import { SHA256_HEADER, openDecodedCache, sha256Hex } from "./boot-fetch.js";
 
@@ -91,10 +92,16 @@ export function unpackSnapshot(packed, into = null) {
   if (4 + bitmap.length + kept !== packed.length) throw new Error("not a packed Python snapshot");
   const snapshot = into || new Uint8Array(length);
   let at = 4 + bitmap.length;
-  for (let page = 0; page < pages; page++) {
-    if (!(bitmap[page >> 3] & (1 << (page & 7)))) continue;
-    const size = Math.min(PAGE, length - page * PAGE);
-    snapshot.set(packed.subarray(at, at + size), page * PAGE);
+  // Kept pages come in a few long runs (16 in ~8900 pages with numpy imported): one copy per run.
+  for (let page = 0; page < pages;) {
+    if (!(bitmap[page >> 3] & (1 << (page & 7)))) {
+      page++;
+      continue;
+    }
+    const first = page;
+    while (page < pages && bitmap[page >> 3] & (1 << (page & 7))) page++;
+    const size = Math.min(page * PAGE, length) - first * PAGE;
+    snapshot.set(packed.subarray(at, at + size), first * PAGE);
     at += size;
   }
   return snapshot;
@@ -134,14 +141,17 @@ export function unbundle(bytes, into = null) {
 /**
  * The snapshot store of the site whose Pyodide folder is `dir` (a URL ending in "/"), for the
  * runtime and wheels `manifest` lists, in `scope`'s Cache Storage (a worker's global). The
- * lookup starts at once. Returns {take(), keep(snapshot, meta, files), discard()}:
- * - take(): a Promise of null (nothing kept; another build's; no Cache Storage) or, as soon as
- *   the kept snapshot is found, before its bytes are read, of {snapshot, loaded}: `snapshot` a
- *   zeroed Uint8Array of its length, and `loaded` a Promise of {meta, files} that resolves once
- *   the bytes are read, their sha256 checked and the snapshot written into `snapshot`, or
- *   rejects, once the copy is deleted, if they are damaged. take() itself never rejects. Only
- *   the first call gets it (later ones get null), so the store does not hold it once Python
- *   has it.
+ * lookup starts at once. Returns {take(readElsewhere), keep(snapshot, meta, files), discard()}:
+ * - take(readElsewhere = null): a Promise of null (nothing kept; another build's; no Cache
+ *   Storage) or, as soon as the kept snapshot is found, before its bytes are read, of
+ *   {snapshot, loaded}: `snapshot` a zeroed Uint8Array of its length, and `loaded` a Promise of
+ *   {meta, files} that resolves once the bytes are read, their sha256 checked and the snapshot
+ *   written into `snapshot`, or rejects, once the copy is deleted, if they are damaged. The
+ *   bytes are read by readElsewhere(url, sha256) if given (boot-fetch.js' readKept: another
+ *   thread reads and checks them, and resolves to them, to false if they fail the check, or to
+ *   null if it cannot), else, or if it cannot, in this thread. take() itself never rejects.
+ *   Only the first call gets it (later ones get null), so the store does not hold it once
+ *   Python has it.
  * - keep(snapshot, meta, files): store makeMemorySnapshot()'s Uint8Array, packed, with JSON
  *   `meta` and Uint8Arrays `files`, for the next visit; resolves when done, never rejects
  *   (storage full or refused: the next visit starts as a first one).
@@ -158,36 +168,48 @@ export function pythonSnapshots(scope, dir, manifest) {
       if (!response || response.headers.get(KEY_HEADER) !== key || response.headers.has(REFUSED_HEADER)) return null;
       const size = Number(response.headers.get(SIZE_HEADER));
       if (!Number.isSafeInteger(size) || size <= 0 || size > MAX_SIZE) return null;
-      const snapshot = new Uint8Array(size);
-      const loaded = (async () => {
-        try {
-          const body = new Uint8Array(await response.arrayBuffer());
-          // Hashed (by WebCrypto, off this thread) while this thread unpacks it: both are on the
-          // way to a warm start. Pyodide reads `snapshot` only once `loaded` resolves, so the
-          // bytes of a copy that fails its check are zeroed again before anyone uses them.
-          const digest = sha256Hex(body);
-          digest.catch(() => {});
-          const { meta, files } = unbundle(body, snapshot);
-          if ((await digest) !== response.headers.get(SHA256_HEADER)) throw new Error("its sha256 is not the one kept with it");
-          return { meta, files };
-        } catch (err) {
-          // A damaged copy is never used again: zeroed, deleted before anyone hears of it, so the
-          // worker that replaces this visit's starts Python in full and keeps another.
-          snapshot.fill(0);
-          await store.delete(url).catch(() => {});
-          throw err;
-        }
-      })();
-      loaded.catch(() => {}); // the worker hears of it through its fsInit hook
-      return { snapshot, loaded };
+      return { store, response, size };
     })
     .catch(() => null);
+  /** {snapshot, loaded} for the copy lookup found (take()). */
+  function load({ store, response, size }, readElsewhere) {
+    const snapshot = new Uint8Array(size);
+    const sha256 = response.headers.get(SHA256_HEADER);
+    const loaded = (async () => {
+      try {
+        // Read in this thread, ~24 MB arrive in chunks between the long tasks that start Python
+        // (a warm start waited up to ~0.2 s for them), and hashing them takes ~70 ms of it.
+        let body = readElsewhere ? await readElsewhere(url, sha256).catch(() => null) : null;
+        if (body === false) throw new Error("its sha256 is not the one kept with it");
+        let digest = null;
+        if (!body) {
+          body = await response.arrayBuffer();
+          // Hashed while this thread unpacks it: both are on the way to a warm start.
+          digest = sha256Hex(body);
+          digest.catch(() => {});
+        }
+        // Pyodide reads `snapshot` only once `loaded` resolves, so the bytes of a copy that
+        // fails its check are zeroed again before anyone uses them.
+        const { meta, files } = unbundle(new Uint8Array(body), snapshot);
+        if (digest && (await digest) !== sha256) throw new Error("its sha256 is not the one kept with it");
+        return { meta, files };
+      } catch (err) {
+        // A damaged copy is never used again: zeroed, deleted before anyone hears of it, so the
+        // worker that replaces this visit's starts Python in full and keeps another.
+        snapshot.fill(0);
+        await store.delete(url).catch(() => {});
+        throw err;
+      }
+    })();
+    loaded.catch(() => {}); // the worker hears of it through its fsInit hook
+    return { snapshot, loaded };
+  }
   let kept = lookup;
   return {
-    take() {
-      const snapshot = kept || Promise.resolve(null);
+    take(readElsewhere = null) {
+      const found = kept || Promise.resolve(null);
       kept = null;
-      return snapshot;
+      return found.then((entry) => entry && load(entry, readElsewhere));
     },
     async keep(snapshot, meta = null, files = []) {
       try {

@@ -165,7 +165,8 @@ async function boot() {
     const lockPromise = fetchLock();
     lockPromise.catch(() => {}); // reported below, after loadPyodide settles
     store = await snapshots;
-    kept = store && (await store.take()); // its bytes are read while pyodide.asm.js loads
+    // Its bytes are read (by a decoder thread, where there is one) while pyodide.asm.js loads.
+    kept = store && (await store.take(downloads && downloads.readKept));
     const { loadPyodide } = await pyodideModule;
     await pyodideAsm;
     // Python starts in full and will load the wheels: their kept copies, if any, are checked now.

@@ -350,8 +350,8 @@ test("where no decoder starts or runs, or the page is not served over http(s), t
   }
 });
 
-/** `caches` (fakeCaches') as one thread sees it: `hashed` lists each URL whose kept copy that thread
- * read a second copy of (clone(): installBootFetch hashes a clone; the first copy goes to Pyodide). */
+/** `caches` (fakeCaches') as one thread sees it: `hashed` lists each URL whose kept copy that
+ * thread read (installBootFetch reads a copy's bytes only to hash them). */
 function threadView(caches) {
   const hashed = [];
   const view = {
@@ -360,8 +360,8 @@ function threadView(caches) {
       const match = async (url) => {
         const response = await cache.match(url);
         if (!response) return response;
-        const clone = response.clone.bind(response);
-        response.clone = () => (hashed.push(String(url)), clone());
+        const read = response.arrayBuffer.bind(response);
+        response.arrayBuffer = () => (hashed.push(String(url)), read());
         return response;
       };
       return { ...cache, match };
@@ -393,6 +393,28 @@ test("a kept copy stops its decoder thread, which checks the copy so that the Py
   await Promise.all(threads.made.map((d) => d.ended));
   assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], [`${DIR}numpy-2.whl`]]);
   assert.deepEqual(worker.hashed, [], "the Python worker's thread hashed no kept copy");
+});
+
+test("readKept: the last file's decoder thread reads and checks another kept file (the snapshot), and the Python worker's thread reads none of it", async () => {
+  const OTHER = new Uint8Array(50_000).map((_, i) => (i * 3) % 256);
+  const url = `${DIR}python-snapshot.bin`;
+  const kept = await keptWithDecoders();
+  kept.store.set(url, { body: OTHER, headers: {} });
+  const worker = threadView(kept.caches);
+  const next = scopeWithCaches(served(), worker.caches);
+  const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
+  const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+  assert.deepEqual(new Uint8Array(await downloads.readKept(url, hex(OTHER))), OTHER);
+  assert.equal(await downloads.readKept(url, hex(WASM)), false, "bytes that fail the check");
+  assert.equal(await downloads.readKept(`${DIR}nothing-kept.bin`, hex(OTHER)), null, "nothing kept there");
+  await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
+  assert.deepEqual(worker.hashed, [], "the Python worker's thread read no kept copy");
+  downloads.unneeded(); // the wheel's decoder ends: it reads nothing more
+  await threads.made[1].ended;
+  assert.equal(await downloads.readKept(url, hex(OTHER)), null);
+  // Where no decoder runs, there is none to ask: the caller reads the file itself.
+  const alone = scopeWithCaches(served(), kept.caches);
+  assert.equal(await installBootFetch(alone.scope, DIR, MANIFEST, [], () => {}).readKept(url, hex(OTHER)), null);
 });
 
 test("a decoder thread that sees a kept copy downloads nothing, unless the Python worker finds no copy to use", async () => {
@@ -537,7 +559,11 @@ test("a decoder thread asked to check a kept copy stops its download, passes its
   toWorker[0].port2.postMessage({ check: url });
   assert.ok(await settled(() => answers.some((a) => "checked" in a)));
   // Its download had begun ({status}); nothing of it follows the check.
-  assert.deepEqual(answers.filter((a) => !("status" in a)), [{ checked: true }]);
+  // The bytes it checked go along, so that the Python worker need not read the copy again.
+  const answer = answers.filter((a) => !("status" in a));
+  assert.equal(answer.length, 1);
+  assert.equal(answer[0].checked, true);
+  assert.deepEqual(new Uint8Array(answer[0].bytes), WASM);
   assert.ok(signals[0].aborted, "its download stopped");
   assert.ok(await settled(() => asked.length === 2), "the next download began");
   assert.deepEqual(closed, [], "it ends on the {stop} that answers its answer, not before");

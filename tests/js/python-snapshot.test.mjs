@@ -106,6 +106,57 @@ test("a damaged snapshot (its sha256 is not the one kept with it) is not used, a
   assert.equal(kept.store.size, 0);
 });
 
+/** `caches` (fakeCaches') with every Response it matches counting its reads in `reads`. */
+function counted(caches) {
+  const reads = [];
+  const open = async (name) => {
+    const cache = await caches.open(name);
+    const match = async (url) => {
+      const response = await cache.match(url);
+      if (response) {
+        const read = response.arrayBuffer.bind(response);
+        response.arrayBuffer = () => (reads.push(String(url)), read());
+      }
+      return response;
+    };
+    return { ...cache, match };
+  };
+  return { caches: { ...caches, open }, reads };
+}
+
+test("take(readElsewhere): another thread reads and checks the bytes, and this one reads none", async () => {
+  const kept = await keptByAFirstVisit();
+  const entry = kept.store.get(SNAPSHOT_URL);
+  const asked = [];
+  // As boot-fetch.js' readKept: the bytes, once their sha256 is the one kept with them.
+  const readElsewhere = async (url, sha256) => (asked.push([url, sha256]), entry.body.slice().buffer);
+  const view = counted(kept.caches);
+  const found = await pythonSnapshots({ caches: view.caches }, DIR, manifest()).take(readElsewhere);
+  assert.deepEqual({ snapshot: found.snapshot, ...(await found.loaded) }, KEPT);
+  assert.deepEqual(asked, [[SNAPSHOT_URL, entry.headers["x-kdsite-sha256"]]]);
+  assert.deepEqual(view.reads, [], "this thread read none of it");
+});
+
+test("take(readElsewhere): bytes that fail the other thread's check are not used, and deleted; where it cannot read them, this thread does", async () => {
+  const kept = await keptByAFirstVisit();
+  const found = await pythonSnapshots({ caches: kept.caches }, DIR, manifest()).take(async () => false);
+  await assert.rejects(found.loaded, /its sha256 is not the one kept with it/);
+  assert.deepEqual(found.snapshot, new Uint8Array(MEMORY.length), "nothing of it written");
+  assert.equal(kept.store.size, 0, "deleted");
+
+  for (const cannot of [async () => null, async () => { throw new Error("its thread died"); }]) {
+    const again = await keptByAFirstVisit();
+    const view = counted(again.caches);
+    const store = pythonSnapshots({ caches: view.caches }, DIR, manifest());
+    assert.deepEqual(await taken({ take: () => store.take(cannot) }), KEPT);
+    assert.deepEqual(view.reads, [SNAPSHOT_URL], "read here instead");
+    // And checked here: a damaged copy read here is refused as before.
+    again.store.get(SNAPSHOT_URL).body[500] ^= 1;
+    const damaged = await pythonSnapshots({ caches: again.caches }, DIR, manifest()).take(cannot);
+    await assert.rejects(damaged.loaded, /its sha256 is not the one kept with it/);
+  }
+});
+
 test("a snapshot kept without its size (an older build's format) is not used", async () => {
   const kept = await keptByAFirstVisit();
   const entry = kept.store.get(SNAPSHOT_URL);
