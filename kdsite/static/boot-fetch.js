@@ -148,11 +148,13 @@ async function checkedBytes(response, sha256) {
 
 /** The bytes (an ArrayBuffer) of the copy of `url` that `scope`'s decoded cache holds, if they
  * hash to `sha256`; false if they do not; null when this scope cannot tell (no Cache Storage
- * here, or no such copy found). */
+ * here, no such copy found, or the copy now there says it is another file: another tab may
+ * have replaced the one the Python worker found, which must then not be called damaged). */
 async function keptBytes(scope, url, sha256) {
   const cache = await openDecodedCache(scope);
   const response = cache && (await cache.match(url).catch(() => null));
-  return response ? checkedBytes(response, sha256) : null;
+  if (!response || response.headers.get(SHA256_HEADER) !== sha256) return null;
+  return checkedBytes(response, sha256);
 }
 
 /** Whether `scope`'s decoded cache holds a copy of `url` that says it is the build's file (its
@@ -227,7 +229,9 @@ export function bootJobs(manifest, dir) {
  * stops, its turn passes on, and this thread, not the Python worker's, hashes that copy and
  * answers {checked: true, bytes} if it is the build's file (`bytes`, the ArrayBuffer it read,
  * moved to the Python worker), {checked: false} if not, or {checked: null} if it cannot tell
- * (then the Python worker hashes it); the {stop} follows. A decoder that itself sees such a copy
+ * (then the Python worker hashes it); the {stop} follows. A {read: url, sha256} asks it to read
+ * another kept file the same way (the Python snapshot; installBootFetch's readKept), answered
+ * with {read: url, bytes}: the ArrayBuffer, false or null, as keptBytes() says. A decoder that itself sees such a copy
  * (at `job.kept`) does not download at all: it passes its turn on at once and waits for the
  * Python worker's {check} or {stop}, or for {download} (the worker found no copy it will use),
  * and only then downloads. On a second visit the page starts these threads before the Python
@@ -294,6 +298,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   const network = scope.fetch.bind(scope);
   const cache = openDecodedCache(scope);
   const files = new Map(); // original's URL -> {file, kept: Promise<{response, checked()}|null>|null, source}
+  // (`response`: the kept copy as this thread found it, read only if no decoder can check it)
   const plain = new Map(); // extra URL -> Promise<Response>, cloned for each caller
   const decoded = []; // [original's URL, body, file, type] checked this visit, for keepDecoded()
 
@@ -319,8 +324,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
 
   /** A download decompressed by the decoder `thread` will be (a Promise of {port, failed}, or of
    * null when there is none: then this thread's download instead). Same `turn` and `arrived` as
-   * inThisThread's; returns {opened, stop, check, wantDownload}: inThisThread's, and
-   * check(keptUrl) and wantDownload() (below). */
+   * inThisThread's; returns {opened, stop, check, wantDownload, read}: inThisThread's, and
+   * check(keptUrl), wantDownload() and read(keptUrl, sha256) (below). */
   function inItsOwnThread(url, file, priority, thread, turn, arrived) {
     const chunks = [];
     let stream;
@@ -456,7 +461,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   // rest arrives, where sharing it would deliver every file late; on a fast one each takes a
   // moment and they still decompress in parallel.
   const wantDownload = (source) => source.wantDownload && source.wantDownload();
-  let reader = null; // the last file's source: readKept() asks its decoder
+  let reader = null; // the last file's source's read(), if it has a decoder: readKept() asks it
   let turn = Promise.resolve();
   manifest.files.forEach((file, index) => {
     const mine = turn;
@@ -471,7 +476,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       ? inItsOwnThread(url, file, priority, threads.then((all) => all[index], () => null), mine, arrived)
       : inThisThread(url, file, priority, mine, arrived);
     const entry = { file, kept: null, source };
-    reader = source;
+    reader = source.read || null;
     if (cache) {
       // {response, checked(): Promise<ArrayBuffer | false>} or null: checked() resolves to the
       // copy's bytes once they hash to the build's sha256. The download stops as soon as a copy is
@@ -569,7 +574,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
    * hold the read back; false if they fail the check; null where no decoder can (then read them
    * here). Call it before unneeded(), which ends that decoder. */
   function readKept(url, sha256) {
-    return Promise.resolve(reader && reader.read ? reader.read(url, sha256) : null);
+    return Promise.resolve(reader ? reader(url, sha256) : null);
   }
 
   /** Python will need every file: check each kept copy not yet checked (the wheels'), now. */
@@ -587,6 +592,7 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
       entry.source = null;
       entry.kept = null;
     }
+    reader = null; // its decoder has ended; nor is its source kept alive
   }
   return { keepDecoded, checkKept, unneeded, readKept };
 }

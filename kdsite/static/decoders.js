@@ -13,8 +13,9 @@
 // or it stopped with an uncaught error).
 // Page -> decoder: {job, port, after, next} (boot-fetch.js' runDecoder: `after` and `next` are the
 // batons by which the decoders pass the turn to download along, in the jobs' order); decoder ->
-// port: decodeJob's messages, and {checked} answering a {check}; port -> decoder: {go}, {stop},
-// {check: url}, {download} (boot-fetch.js' runDecoder).
+// port: decodeJob's messages, {checked[, bytes]} answering a {check} and {read, bytes} answering
+// a {read}; port -> decoder: {go}, {stop}, {check: url}, {download}, {read: url, sha256}
+// (boot-fetch.js' runDecoder).
 
 export const DECODE = "kdsite:decode";
 export const DECODERS = "kdsite:decoders";

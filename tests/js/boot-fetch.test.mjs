@@ -266,14 +266,15 @@ test("without Cache Storage, or when it refuses, the downloads work as before", 
  * unxz-worker.js does in its own, and talks over a real MessageChannel (so messages arrive later,
  * and copied); its turn to download comes from the Python worker. `fails`: no decoder's script
  * runs (it reports failed); `none`: the page could start none (null ports); `failsOnCheck`: each
- * dies when asked to check a kept copy. */
-function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, failsOnCheck = false, caches = undefined } = {}) {
+ * dies when asked to check a kept copy; `holdsReads`: none answers a {read}, and each can be
+ * made to fail (fail()). */
+function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, failsOnCheck = false, holdsReads = false, caches = undefined } = {}) {
   const made = []; // {job, stopped: boolean, checks: [url], ended: Promise resolved when it ends, fail() if failsMidFile}
   const decoders = async (jobs) =>
     jobs.map((job) => {
       if (none) return null;
       let ended;
-      const decoder = { job, stopped: false, checks: [], ended: new Promise((resolve) => (ended = resolve)) };
+      const decoder = { job, stopped: false, checks: [], reads: [], ended: new Promise((resolve) => (ended = resolve)) };
       made.push(decoder);
       const { port1, port2 } = new MessageChannel();
       let failed = new Promise(() => {});
@@ -295,10 +296,12 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
         const serve = port1.onmessage;
         let die;
         if (failsOnCheck) failed = new Promise((resolve) => (die = resolve));
+        if (holdsReads) failed = new Promise((resolve) => (decoder.fail = resolve));
         port1.onmessage = (event) => {
           if (event.data.check) decoder.checks.push(event.data.check);
+          if (event.data.read) decoder.reads.push(event.data.read);
           if (event.data.check && failsOnCheck) die(), close(); // the thread dies before it answers
-          else serve(event);
+          else if (!(event.data.read && holdsReads)) serve(event); // holdsReads: never answers one
         };
       }
       return { port: port2, failed };
@@ -399,14 +402,18 @@ test("readKept: the last file's decoder thread reads and checks another kept fil
   const OTHER = new Uint8Array(50_000).map((_, i) => (i * 3) % 256);
   const url = `${DIR}python-snapshot.bin`;
   const kept = await keptWithDecoders();
-  kept.store.set(url, { body: OTHER, headers: {} });
+  kept.store.set(url, { body: OTHER.slice(), headers: { "x-kdsite-sha256": hex(OTHER) } });
   const worker = threadView(kept.caches);
   const next = scopeWithCaches(served(), worker.caches);
   const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
   const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
   assert.deepEqual(new Uint8Array(await downloads.readKept(url, hex(OTHER))), OTHER);
-  assert.equal(await downloads.readKept(url, hex(WASM)), false, "bytes that fail the check");
   assert.equal(await downloads.readKept(`${DIR}nothing-kept.bin`, hex(OTHER)), null, "nothing kept there");
+  // Replaced meanwhile by another file (another tab kept its own): not called damaged, the
+  // caller reads the copy it found itself.
+  assert.equal(await downloads.readKept(url, hex(WASM)), null);
+  kept.store.get(url).body[100] ^= 1;
+  assert.equal(await downloads.readKept(url, hex(OTHER)), false, "bytes that fail the check");
   await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
   assert.deepEqual(worker.hashed, [], "the Python worker's thread read no kept copy");
   downloads.unneeded(); // the wheel's decoder ends: it reads nothing more
@@ -415,6 +422,22 @@ test("readKept: the last file's decoder thread reads and checks another kept fil
   // Where no decoder runs, there is none to ask: the caller reads the file itself.
   const alone = scopeWithCaches(served(), kept.caches);
   assert.equal(await installBootFetch(alone.scope, DIR, MANIFEST, [], () => {}).readKept(url, hex(OTHER)), null);
+});
+
+test("readKept resolves to null, not never, when its decoder ends or fails before it answers", async () => {
+  const url = `${DIR}python-snapshot.bin`;
+  for (const how of ["ended", "failed"]) {
+    const kept = await keptWithDecoders();
+    const next = scopeWithCaches(served(), kept.caches);
+    const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches, holdsReads: true });
+    const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
+    const read = downloads.readKept(url, hex(WASM));
+    assert.ok(await settled(() => threads.made.length === 2 && threads.made[1].reads.length === 1), "asked");
+    if (how === "ended") downloads.unneeded();
+    else threads.made[1].fail();
+    assert.equal(await read, null);
+    if (how === "failed") downloads.unneeded();
+  }
 });
 
 test("a decoder thread that sees a kept copy downloads nothing, unless the Python worker finds no copy to use", async () => {
@@ -555,7 +578,7 @@ test("a decoder thread asked to check a kept copy stops its download, passes its
   const answers = [];
   toWorker[0].port2.onmessage = ({ data }) => answers.push(data);
   assert.ok(await settled(() => asked.length === 1));
-  await kept.caches.open(DECODED_CACHE).then((c) => c.put(url, new Response(WASM)));
+  await kept.caches.open(DECODED_CACHE).then((c) => c.put(url, new Response(WASM, { headers: { "X-Kdsite-Sha256": hex(WASM) } })));
   toWorker[0].port2.postMessage({ check: url });
   assert.ok(await settled(() => answers.some((a) => "checked" in a)));
   // Its download had begun ({status}); nothing of it follows the check.
