@@ -10,7 +10,7 @@ import { test } from "node:test";
 import {
   DECODED_CACHE, checkedUnxz, decodeJob, installBootFetch, runDecoder, sha256Hex, sriOfHex,
 } from "../../kdsite/static/boot-fetch.js";
-import { fakeCaches } from "./fake-caches.mjs";
+import { countingReads, fakeCaches } from "./fake-caches.mjs";
 
 /** `bytes` as the build packs them (kdsite.pyodide.precompress.xz_bytes). */
 function xz(bytes) {
@@ -353,26 +353,6 @@ test("where no decoder starts or runs, or the page is not served over http(s), t
   }
 });
 
-/** `caches` (fakeCaches') as one thread sees it: `hashed` lists each URL whose kept copy that
- * thread read (installBootFetch reads a copy's bytes only to hash them). */
-function threadView(caches) {
-  const hashed = [];
-  const view = {
-    open: async (name) => {
-      const cache = await caches.open(name);
-      const match = async (url) => {
-        const response = await cache.match(url);
-        if (!response) return response;
-        const read = response.arrayBuffer.bind(response);
-        response.arrayBuffer = () => (hashed.push(String(url)), read());
-        return response;
-      };
-      return { ...cache, match };
-    },
-  };
-  return { caches: view, hashed };
-}
-
 /** A first visit, with decoder threads: the caches it leaves with every original kept. */
 async function keptWithDecoders() {
   const kept = fakeCaches();
@@ -387,7 +367,7 @@ async function keptWithDecoders() {
 
 test("a kept copy stops its decoder thread, which checks the copy so that the Python worker's thread need not", async () => {
   const kept = await keptWithDecoders();
-  const worker = threadView(kept.caches);
+  const worker = countingReads(kept.caches);
   const next = scopeWithCaches(served(), worker.caches);
   const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
   installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
@@ -395,7 +375,7 @@ test("a kept copy stops its decoder thread, which checks the copy so that the Py
   assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   await Promise.all(threads.made.map((d) => d.ended));
   assert.deepEqual(threads.made.map((d) => d.checks), [[`${DIR}pyodide.asm.wasm`], [`${DIR}numpy-2.whl`]]);
-  assert.deepEqual(worker.hashed, [], "the Python worker's thread hashed no kept copy");
+  assert.deepEqual(worker.reads, [], "the Python worker's thread hashed no kept copy");
 });
 
 test("readKept: the last file's decoder thread reads and checks another kept file (the snapshot), and the Python worker's thread reads none of it", async () => {
@@ -403,7 +383,7 @@ test("readKept: the last file's decoder thread reads and checks another kept fil
   const url = `${DIR}python-snapshot.bin`;
   const kept = await keptWithDecoders();
   kept.store.set(url, { body: OTHER.slice(), headers: { "x-kdsite-sha256": hex(OTHER) } });
-  const worker = threadView(kept.caches);
+  const worker = countingReads(kept.caches);
   const next = scopeWithCaches(served(), worker.caches);
   const threads = fakeDecoders(next.scope.fetch, { caches: kept.caches });
   const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
@@ -415,7 +395,7 @@ test("readKept: the last file's decoder thread reads and checks another kept fil
   kept.store.get(url).body[100] ^= 1;
   assert.equal(await downloads.readKept(url, hex(OTHER)), false, "bytes that fail the check");
   await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer();
-  assert.deepEqual(worker.hashed, [], "the Python worker's thread read no kept copy");
+  assert.deepEqual(worker.reads, [], "the Python worker's thread read no kept copy");
   downloads.unneeded(); // the wheel's decoder ends: it reads nothing more
   await threads.made[1].ended;
   assert.equal(await downloads.readKept(url, hex(OTHER)), null);
@@ -463,7 +443,7 @@ test("a decoder thread that sees a kept copy downloads nothing, unless the Pytho
 test("a wheel's kept copy is checked once Python is known to need it, and never read if it is not", async () => {
   const kept = await keptWithDecoders();
   // Restored from a snapshot: the wheel's decoder holds, nothing reads the copy, and unneeded() ends it.
-  const worker = threadView(kept.caches);
+  const worker = countingReads(kept.caches);
   const restored = scopeWithCaches(served(), worker.caches);
   const threads = fakeDecoders(restored.scope.fetch, { caches: kept.caches });
   const downloads = installBootFetch(restored.scope, DIR, MANIFEST, [], () => {}, threads.decoders);
@@ -475,7 +455,7 @@ test("a wheel's kept copy is checked once Python is known to need it, and never 
   downloads.unneeded();
   await threads.made[1].ended;
   assert.deepEqual(threads.made[1].checks, []);
-  assert.deepEqual(worker.hashed, []);
+  assert.deepEqual(worker.reads, []);
   assert.deepEqual(restored.asked, [], "nor downloaded");
   // Started in full: checkKept() has the wheel's decoder check its copy at once, before Pyodide asks.
   const full = scopeWithCaches(served(), kept.caches);
@@ -514,12 +494,12 @@ test("where a decoder thread cannot check a kept copy (it failed, dies checking,
   // The last: a decoder whose scope has no Cache Storage cannot tell, so must not call the copy damaged.
   for (const how of [{ fails: true }, { none: true }, { failsOnCheck: true }, { blind: true }]) {
     const kept = await keptWithDecoders();
-    const worker = threadView(kept.caches);
+    const worker = countingReads(kept.caches);
     const next = scopeWithCaches(served(), worker.caches);
     const caches = how.blind ? undefined : kept.caches;
     const downloads = installBootFetch(next.scope, DIR, MANIFEST, [], () => {}, fakeDecoders(next.scope.fetch, { ...how, caches }).decoders);
     assert.deepEqual(new Uint8Array(await (await next.scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
-    assert.deepEqual(worker.hashed, [`${DIR}pyodide.asm.wasm`]);
+    assert.deepEqual(worker.reads, [`${DIR}pyodide.asm.wasm`]);
     downloads.unneeded(); // the wheel's decoder holds until told
   }
 });

@@ -21,3 +21,22 @@ export function fakeCaches() {
   return { caches: { open: async (name) => (opened.push(name), cache), match }, store, opened };
 }
 
+/** `caches` (fakeCaches') as one thread sees it, counting that thread's reads: {caches, reads},
+ * `reads` listing the URL of each kept copy whose bytes it read (arrayBuffer()). The workers read
+ * a kept copy only to check it or to use it, so a thread that lists none read none. */
+export function countingReads(caches) {
+  const reads = [];
+  const open = async (name) => {
+    const cache = await caches.open(name);
+    const match = async (url) => {
+      const response = await cache.match(url);
+      if (response) {
+        const read = response.arrayBuffer.bind(response);
+        response.arrayBuffer = () => (reads.push(String(url)), read());
+      }
+      return response;
+    };
+    return { ...cache, match };
+  };
+  return { caches: { ...caches, open }, reads };
+}

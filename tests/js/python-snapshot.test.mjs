@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import { DECODED_CACHE } from "../../kdsite/static/boot-fetch.js";
 import { bundle, packSnapshot, pythonSnapshots, snapshotKey, unbundle, unpackSnapshot } from "../../kdsite/static/python-snapshot.js";
-import { fakeCaches } from "./fake-caches.mjs";
+import { countingReads, fakeCaches } from "./fake-caches.mjs";
 
 const DIR = "https://example.test/site/_kd/pyodide/";
 const SNAPSHOT_URL = `${DIR}python-snapshot.bin`;
@@ -106,31 +106,13 @@ test("a damaged snapshot (its sha256 is not the one kept with it) is not used, a
   assert.equal(kept.store.size, 0);
 });
 
-/** `caches` (fakeCaches') with every Response it matches counting its reads in `reads`. */
-function counted(caches) {
-  const reads = [];
-  const open = async (name) => {
-    const cache = await caches.open(name);
-    const match = async (url) => {
-      const response = await cache.match(url);
-      if (response) {
-        const read = response.arrayBuffer.bind(response);
-        response.arrayBuffer = () => (reads.push(String(url)), read());
-      }
-      return response;
-    };
-    return { ...cache, match };
-  };
-  return { caches: { ...caches, open }, reads };
-}
-
 test("take(readElsewhere): another thread reads and checks the bytes, and this one reads none", async () => {
   const kept = await keptByAFirstVisit();
   const entry = kept.store.get(SNAPSHOT_URL);
   const asked = [];
   // As boot-fetch.js' readKept: the bytes, once their sha256 is the one kept with them.
   const readElsewhere = async (url, sha256) => (asked.push([url, sha256]), entry.body.slice().buffer);
-  const view = counted(kept.caches);
+  const view = countingReads(kept.caches);
   const found = await pythonSnapshots({ caches: view.caches }, DIR, manifest()).take(readElsewhere);
   assert.deepEqual({ snapshot: found.snapshot, ...(await found.loaded) }, KEPT);
   assert.deepEqual(asked, [[SNAPSHOT_URL, entry.headers["x-kdsite-sha256"]]]);
@@ -146,7 +128,7 @@ test("take(readElsewhere): bytes that fail the other thread's check are not used
 
   for (const cannot of [async () => null, async () => { throw new Error("its thread died"); }]) {
     const again = await keptByAFirstVisit();
-    const view = counted(again.caches);
+    const view = countingReads(again.caches);
     const store = pythonSnapshots({ caches: view.caches }, DIR, manifest());
     assert.deepEqual(await taken({ take: () => store.take(cannot) }), KEPT);
     assert.deepEqual(view.reads, [SNAPSHOT_URL], "read here instead");
