@@ -231,10 +231,10 @@ export function bootJobs(manifest, dir) {
  * moved to the Python worker), {checked: false} if not, or {checked: null} if it cannot tell
  * (then the Python worker hashes it); the {stop} follows. A {read: url, sha256} asks it to read
  * another kept file the same way (the Python snapshot; installBootFetch's readKept), answered
- * with {read: url, bytes}: the ArrayBuffer, false or null, as keptBytes() says. A decoder that itself sees such a copy
- * (at `job.kept`) does not download at all: it passes its turn on at once and waits for the
- * Python worker's {check} or {stop}, or for {download} (the worker found no copy it will use),
- * and only then downloads. On a second visit the page starts these threads before the Python
+ * with {read: url, bytes}: the ArrayBuffer, false or null, as keptBytes() says. A decoder that
+ * itself sees such a copy (at `job.kept`) does not download at all: it passes its turn on at
+ * once and waits for the Python worker's {check} or {stop}, or for {download} (the worker found
+ * no copy it will use), and only then downloads. On a second visit the page starts these threads before the Python
  * worker has even loaded, and they would otherwise spend the cores that start Python
  * decompressing files it does not need. `close()` ends the thread.
  */

@@ -92,7 +92,7 @@ export function unpackSnapshot(packed, into = null) {
   if (4 + bitmap.length + kept !== packed.length) throw new Error("not a packed Python snapshot");
   const snapshot = into || new Uint8Array(length);
   let at = 4 + bitmap.length;
-  // Kept pages come in a few long runs (16 in ~8900 pages with numpy imported): one copy per run.
+  // Kept pages come in a few long runs (about 16 in ~8900 pages with numpy imported): one copy per run.
   for (let page = 0; page < pages;) {
     if (!(bitmap[page >> 3] & (1 << (page & 7)))) {
       page++;
@@ -177,7 +177,7 @@ export function pythonSnapshots(scope, dir, manifest) {
     const sha256 = response.headers.get(SHA256_HEADER);
     const loaded = (async () => {
       try {
-        // Read in this thread, ~24 MB arrive in chunks between the long tasks that start Python
+        // Read in this thread, ~31 MB arrive in chunks between the long tasks that start Python
         // (a warm start waited up to ~0.2 s for them), and hashing them takes ~70 ms of it.
         let body = readElsewhere ? await readElsewhere(url, sha256).catch(() => null) : null;
         if (body === false) throw new Error("its sha256 is not the one kept with it");
