@@ -44,9 +44,10 @@ function concat(chunks) {
 
 /** `body` (a download's stream) read as fast as it arrives, into the stream returned, whoever reads
  * that and however slowly; onEnd() is called once, when the download is over (complete, failed or
- * cancelled). A fetch body is otherwise read only as it is pulled, so a decompressor slower than
- * the link would hold the download back, and with it the next one (installBootFetch's turns). */
-export function drained(body, onEnd) {
+ * cancelled), and onChunk(byteLength), if given, as each chunk arrives. A fetch body is otherwise
+ * read only as it is pulled, so a decompressor slower than the link would hold the download back,
+ * and with it the next one (installBootFetch's turns). */
+export function drained(body, onEnd, onChunk = null) {
   const reader = body.getReader();
   let over = false;
   const end = () => over || ((over = true), onEnd());
@@ -54,7 +55,10 @@ export function drained(body, onEnd) {
     start(controller) {
       (async () => {
         try {
-          for (let step = await reader.read(); !step.done; step = await reader.read()) controller.enqueue(step.value);
+          for (let step = await reader.read(); !step.done; step = await reader.read()) {
+            if (onChunk) onChunk(step.value.byteLength);
+            controller.enqueue(step.value);
+          }
           controller.close();
         } catch (err) {
           controller.error(err);
@@ -68,6 +72,40 @@ export function drained(body, onEnd) {
       return reader.cancel(reason);
     },
   });
+}
+
+// Below this much time since a download's first chunk, its rate is not yet worth trusting (the
+// first chunks arrive in bursts that the socket had buffered).
+const RATE_SAMPLE_MS = 20;
+
+/**
+ * The per-chunk callback (drained's onChunk) that calls onNear() once, as soon as the rest of a
+ * download of `size` bytes should arrive within `waitedMs` (ms; how long its request took to be
+ * answered), judged by the rate its chunks have arrived at since the first one; or when all
+ * `size` bytes are in. The downloads take turns (installBootFetch), and the next one asked for
+ * then gets its first byte about when this one gets its last, where asking at the end left the
+ * link idle for a round trip between files (~0.15 s each on a mobile link; 3 of them on a boot).
+ * A `size` that is not a positive number never calls onNear(). `now()` returns ms.
+ */
+export function whenNearlyArrived(size, waitedMs, onNear, now = () => performance.now()) {
+  let received = 0;
+  let since = null; // when the first chunk came
+  let sinceFirst = 0; // bytes in the chunks after it
+  let called = !(size > 0);
+  return (byteLength) => {
+    if (called) return;
+    const at = now();
+    received += byteLength;
+    if (since === null) since = at;
+    else sinceFirst += byteLength;
+    const elapsed = at - since;
+    const left = size - received;
+    const eta = sinceFirst > 0 ? (left * elapsed) / sinceFirst : Infinity;
+    if (left <= 0 || (elapsed >= RATE_SAMPLE_MS && eta <= waitedMs)) {
+      called = true;
+      onNear();
+    }
+  };
 }
 
 /** A stream of `compressed` (an xz byte stream) decompressed; it errors with a message naming
@@ -177,11 +215,14 @@ async function keptCopyPresent(scope, url, sha256) {
  * there, the original decompressed and checked (checkedUnxz) as {chunk: Uint8Array} messages as
  * it comes, {downloaded: true} once the .xz has all arrived (or the download failed), and
  * {done: true}; or, once, {error, damaged}: a message naming `job.label`, damaged true when the
- * file is not xz or not the build's. `signal` (an AbortSignal) stops the download.
+ * file is not xz or not the build's. `signal` (an AbortSignal) stops the download. arrived() is
+ * called when the next download should start: once the rest of this one will arrive within a
+ * round trip (whenNearlyArrived, with `job.packedSize`), else when it is over.
  */
 export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), arrived = () => {}, signal = undefined) {
   await turn;
   let response;
+  const asked = performance.now();
   try {
     response = await fetchFn(job.url, { priority: job.priority, signal });
   } catch (err) {
@@ -192,7 +233,8 @@ export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), ar
   post({ status: response.status });
   if (!response.ok) return arrived();
   let damage = null;
-  const compressed = drained(response.body, () => (arrived(), post({ downloaded: true })));
+  const nearly = whenNearlyArrived(job.packedSize, performance.now() - asked, arrived);
+  const compressed = drained(response.body, () => (arrived(), post({ downloaded: true })), nearly);
   const reader = checkedUnxz(compressed, job.sha256, job.label, (message) => (damage = message)).getReader();
   try {
     for (let step = await reader.read(); !step.done; step = await reader.read()) post({ chunk: step.value });
@@ -205,13 +247,14 @@ export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), ar
 const labelOf = (file) => `_kd/pyodide/${file.packed}`;
 
 /** The decoder jobs for `manifest`'s files (BOOT_FILES), in its order: {url (of the .xz, in
- * `dir`), kept (the original's URL), sha256, label, priority}. The page may start the decoders with them before the Python
+ * `dir`), kept (the original's URL), sha256, packedSize (the .xz's bytes), label, priority}. The page may start the decoders with them before the Python
  * worker asks (decoders.js' startDecoders), so both make them here. */
 export function bootJobs(manifest, dir) {
   return manifest.files.map((file) => ({
     url: new URL(file.packed, dir).href,
     kept: new URL(file.name, dir).href, // where an earlier visit keeps the original (keepDecoded)
     sha256: file.sha256,
+    packedSize: file.packed_size,
     label: labelOf(file),
     // The wasm first: Python's start waits for its compile; the wheels are needed last.
     priority: file.name.endsWith(".whl") ? "low" : "high",
@@ -309,10 +352,12 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
    * {opened: Promise<{status, body()}>, stop()}. arrived() is called once it is over. */
   function inThisThread(url, file, priority, turn = Promise.resolve(), arrived = () => {}) {
     const abort = new AbortController();
+    let asked;
     const opened = turn
-      .then(() => network(new URL(file.packed, dir).href, { priority, signal: abort.signal }))
+      .then(() => ((asked = performance.now()), network(new URL(file.packed, dir).href, { priority, signal: abort.signal })))
       .then((response) => {
-        const compressed = response.ok ? drained(response.body, arrived) : (arrived(), null);
+        const nearly = whenNearlyArrived(file.packed_size, performance.now() - asked, arrived);
+        const compressed = response.ok ? drained(response.body, arrived, nearly) : (arrived(), null);
         return {
           status: response.status,
           body: () => checkedUnxz(compressed, file.sha256, labelOf(file), onDamaged, keep(url, file)),
@@ -457,9 +502,9 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   const threads = decoders && /^https?:$/.test(new URL(dir).protocol) ? decoders(jobs) : null;
   if (threads) threads.catch(() => {});
   // One download at a time, in the manifest's (boot) order, each from the moment the one before has
-  // arrived: on a slow link the wasm has the whole link, so Python compiles and starts while the
-  // rest arrives, where sharing it would deliver every file late; on a fast one each takes a
-  // moment and they still decompress in parallel.
+  // nearly arrived (its last round trip: whenNearlyArrived): on a slow link the wasm has the whole
+  // link, so Python compiles and starts while the rest arrives, where sharing it would deliver
+  // every file late; on a fast one each takes a moment and they still decompress in parallel.
   const wantDownload = (source) => source.wantDownload && source.wantDownload();
   let reader = null; // the last file's source's read(), if it has a decoder: readKept() asks it
   let turn = Promise.resolve();

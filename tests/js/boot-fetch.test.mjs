@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { test } from "node:test";
 
 import {
-  DECODED_CACHE, checkedUnxz, decodeJob, installBootFetch, runDecoder, sha256Hex, sriOfHex,
+  DECODED_CACHE, checkedUnxz, decodeJob, drained, installBootFetch, runDecoder, sha256Hex, sriOfHex,
+  whenNearlyArrived,
 } from "../../kdsite/static/boot-fetch.js";
 import { countingReads, fakeCaches } from "./fake-caches.mjs";
 
@@ -23,10 +24,12 @@ const DIR = "https://example.test/site/_kd/pyodide/";
 const WASM = new Uint8Array(200_000).map((_, i) => (i * 7) % 251);
 const WHEEL = new TextEncoder().encode("a wheel ".repeat(1000));
 const hex = (bytes) => createHash("sha256").update(bytes).digest("hex");
+const WASM_XZ = xz(WASM);
+const WHEEL_XZ = xz(WHEEL);
 const MANIFEST = {
   files: [
-    { name: "pyodide.asm.wasm", packed: "pyodide.asm.wasm.xz", sha256: hex(WASM) },
-    { name: "numpy-2.whl", packed: "numpy-2.whl.xz", sha256: hex(WHEEL) },
+    { name: "pyodide.asm.wasm", packed: "pyodide.asm.wasm.xz", sha256: hex(WASM), packed_size: WASM_XZ.length },
+    { name: "numpy-2.whl", packed: "numpy-2.whl.xz", sha256: hex(WHEEL), packed_size: WHEEL_XZ.length },
   ],
 };
 
@@ -44,8 +47,8 @@ function fakeScope(files) {
 }
 
 const served = (overrides = {}) => ({
-  [`${DIR}pyodide.asm.wasm.xz`]: xz(WASM),
-  [`${DIR}numpy-2.whl.xz`]: xz(WHEEL),
+  [`${DIR}pyodide.asm.wasm.xz`]: WASM_XZ,
+  [`${DIR}numpy-2.whl.xz`]: WHEEL_XZ,
   [`${DIR}pyodide-lock.json`]: '{"packages": {}}',
   ...overrides,
 });
@@ -100,6 +103,80 @@ for (const how of ["in this thread", "in decoder threads"]) {
     assert.equal(asked[2], `${DIR}numpy-2.whl.xz`);
   });
 }
+
+for (const how of ["in this thread", "in decoder threads"]) {
+  test(`the next download is asked for once the one before has all its bytes, before its stream ends (${how})`, async () => {
+    // The server has sent the whole .xz but the stream has not ended yet: the next file's request
+    // should not wait for that (whenNearlyArrived; its estimate from the rate is tested below).
+    const { scope, asked } = fakeScope(served());
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const plainFetch = scope.fetch;
+    scope.fetch = async (url, init) => {
+      if (String(url) !== `${DIR}pyodide.asm.wasm.xz`) return plainFetch(url, init);
+      asked.push(String(url));
+      return new Response(new ReadableStream({
+        start: (controller) => controller.enqueue(WASM_XZ),
+        pull: (controller) => held.then(() => controller.close()),
+      }));
+    };
+    const threads = how === "in decoder threads" ? fakeDecoders(scope.fetch, { chained: true }).decoders : null;
+    installBootFetch(scope, DIR, MANIFEST, [], () => {}, threads);
+    assert.ok(await settled(() => asked.length === 2), `asked for ${asked}`);
+    assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`, `${DIR}numpy-2.whl.xz`]);
+    release();
+    assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
+  });
+}
+
+/** whenNearlyArrived's callback for `size` bytes after a request answered in `waited` ms, on a
+ * clock the test moves: {chunk(bytes, atMs), near()} where near() is how often onNear ran. */
+function nearlyOn(size, waited) {
+  let clock = 0;
+  let calls = 0;
+  const onChunk = whenNearlyArrived(size, waited, () => calls++, () => clock);
+  return { chunk: (bytes, at) => ((clock = at), onChunk(bytes)), near: () => calls };
+}
+
+test("whenNearlyArrived: once the rest will arrive within the request's round trip, at the rate seen", () => {
+  // 1000 bytes a ms after the first chunk; 150 ms round trip.
+  const link = nearlyOn(1_000_000, 150);
+  link.chunk(100_000, 0); // the first chunk only starts the clock
+  link.chunk(100_000, 100); // 800 000 left: 800 ms
+  assert.equal(link.near(), 0);
+  link.chunk(600_000, 700); // 200 000 left: 200 ms
+  assert.equal(link.near(), 0);
+  link.chunk(60_000, 760); // 140 000 left: 140 ms
+  assert.equal(link.near(), 1);
+  link.chunk(140_000, 900);
+  assert.equal(link.near(), 1, "once");
+});
+
+test("whenNearlyArrived: not on the first chunks' burst; at the last byte; never without a size", () => {
+  const burst = nearlyOn(1_000_000, 150);
+  burst.chunk(65_536, 0);
+  burst.chunk(65_536, 1); // 65 MB/s for a ms: not yet a rate to trust
+  assert.equal(burst.near(), 0);
+  const small = nearlyOn(50_000, 150);
+  small.chunk(50_000, 0); // all of it, in one chunk
+  assert.equal(small.near(), 1);
+  for (const size of [undefined, 0, NaN]) {
+    const unknown = nearlyOn(size, 150);
+    unknown.chunk(10, 0);
+    unknown.chunk(10, 1000);
+    assert.equal(unknown.near(), 0);
+  }
+});
+
+test("drained reports each chunk's size as it arrives", async () => {
+  const sizes = [];
+  let ended = 0;
+  const body = new Response(new Blob([new Uint8Array(3), new Uint8Array(5)])).body;
+  const out = drained(body, () => ended++, (n) => sizes.push(n));
+  assert.equal((await new Response(out).arrayBuffer()).byteLength, 8);
+  assert.equal(sizes.reduce((a, b) => a + b, 0), 8);
+  assert.equal(ended, 1);
+});
 
 test("a fetch of an original gets its .xz decompressed, typed, and checked", async () => {
   const { scope, asked } = fakeScope(served());
@@ -268,10 +345,12 @@ test("without Cache Storage, or when it refuses, the downloads work as before", 
  * runs (it reports failed); `none`: the page could start none (null ports); `failsOnCheck`: each
  * dies when asked to check a kept copy; `holdsReads`: none answers a {read}, and each can be
  * made to fail (fail()). */
-function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, failsOnCheck = false, holdsReads = false, caches = undefined } = {}) {
+function fakeDecoders(network, { fails = false, none = false, failsMidFile = false, failsOnCheck = false, holdsReads = false, caches = undefined, chained = false } = {}) {
   const made = []; // {job, stopped: boolean, checks: [url], ended: Promise resolved when it ends, fail() if failsMidFile}
-  const decoders = async (jobs) =>
-    jobs.map((job) => {
+  const decoders = async (jobs) => {
+    // chained: each passes the turn to the next directly, as decoders.js' spawn links them.
+    const batons = chained ? jobs.slice(1).map(() => new MessageChannel()) : [];
+    return jobs.map((job, index) => {
       if (none) return null;
       let ended;
       const decoder = { job, stopped: false, checks: [], reads: [], ended: new Promise((resolve) => (ended = resolve)) };
@@ -286,13 +365,15 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
         port1.onmessage = ({ data }) => data.stop && (port1.close(), ended());
       } else {
         const first = new MessageChannel(); // no decoder before it: only the Python worker says {go}
+        const after = chained ? (index > 0 ? batons[index - 1].port2 : null) : first.port2;
+        const next = chained && index < batons.length ? batons[index].port1 : null;
         const close = () => {
           decoder.stopped = true;
           // As a thread's end: what it posted before still arrives.
-          setImmediate(() => [port1, first.port1, first.port2].forEach((p) => p.close()));
+          setImmediate(() => [port1, first.port1, first.port2, after, next].forEach((p) => p && p.close()));
           ended();
         };
-        runDecoder({ job, port: port1, after: first.port2 }, network, close, { caches });
+        runDecoder({ job, port: port1, after, next }, network, close, { caches });
         const serve = port1.onmessage;
         let die;
         if (failsOnCheck) failed = new Promise((resolve) => (die = resolve));
@@ -306,6 +387,7 @@ function fakeDecoders(network, { fails = false, none = false, failsMidFile = fal
       }
       return { port: port2, failed };
     });
+  };
   return { decoders, made };
 }
 
@@ -321,8 +403,10 @@ test("over http(s), each .xz is downloaded and decompressed by a decoder thread 
   assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}pyodide.asm.wasm`)).arrayBuffer()), WASM);
   assert.deepEqual(new Uint8Array(await (await scope.fetch(`${DIR}numpy-2.whl`)).arrayBuffer()), WHEEL);
   assert.deepEqual(threads.made.map((d) => d.job), [
-    { url: `${DIR}pyodide.asm.wasm.xz`, kept: `${DIR}pyodide.asm.wasm`, sha256: hex(WASM), label: "_kd/pyodide/pyodide.asm.wasm.xz", priority: "high" },
-    { url: `${DIR}numpy-2.whl.xz`, kept: `${DIR}numpy-2.whl`, sha256: hex(WHEEL), label: "_kd/pyodide/numpy-2.whl.xz", priority: "low" },
+    { url: `${DIR}pyodide.asm.wasm.xz`, kept: `${DIR}pyodide.asm.wasm`, sha256: hex(WASM), packedSize: WASM_XZ.length,
+      label: "_kd/pyodide/pyodide.asm.wasm.xz", priority: "high" },
+    { url: `${DIR}numpy-2.whl.xz`, kept: `${DIR}numpy-2.whl`, sha256: hex(WHEEL), packedSize: WHEEL_XZ.length,
+      label: "_kd/pyodide/numpy-2.whl.xz", priority: "low" },
   ]);
   assert.deepEqual(asked.sort(), [`${DIR}numpy-2.whl.xz`, `${DIR}pyodide.asm.wasm.xz`]); // by the threads only
   await Promise.all(threads.made.map((d) => d.ended)); // each decoder is told to end once its file is whole
