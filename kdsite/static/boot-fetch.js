@@ -74,8 +74,9 @@ export function drained(body, onEnd, onChunk = null) {
   });
 }
 
-// Below this much time since a download's first chunk, its rate is not yet worth trusting (the
-// first chunks arrive in bursts that the socket had buffered).
+// The rate is judged over at least this long after a download's first chunk, and at least its
+// round trip: the first chunks come in bursts (what the socket buffered, or what queued while the
+// reading thread was busy), which would make the rate look far higher than the link's.
 const RATE_SAMPLE_MS = 20;
 
 /**
@@ -85,6 +86,9 @@ const RATE_SAMPLE_MS = 20;
  * `size` bytes are in. The downloads take turns (installBootFetch), and the next one asked for
  * then gets its first byte about when this one gets its last, where asking at the end left the
  * link idle for a round trip between files (~0.15 s each on a mobile link; 3 of them on a boot).
+ * It assumes the next request waits about as long as this one did (`waitedMs` also holds server
+ * time and, for a new connection, its handshake). A wrong guess costs little: the two downloads
+ * share the link for the time the guess was early by, at most one round trip at the rate seen.
  * A `size` that is not a positive number never calls onNear(). `now()` returns ms.
  */
 export function whenNearlyArrived(size, waitedMs, onNear, now = () => performance.now()) {
@@ -101,7 +105,7 @@ export function whenNearlyArrived(size, waitedMs, onNear, now = () => performanc
     const elapsed = at - since;
     const left = size - received;
     const eta = sinceFirst > 0 ? (left * elapsed) / sinceFirst : Infinity;
-    if (left <= 0 || (elapsed >= RATE_SAMPLE_MS && eta <= waitedMs)) {
+    if (left <= 0 || (elapsed >= Math.max(RATE_SAMPLE_MS, waitedMs) && eta <= waitedMs)) {
       called = true;
       onNear();
     }
@@ -247,8 +251,9 @@ export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), ar
 const labelOf = (file) => `_kd/pyodide/${file.packed}`;
 
 /** The decoder jobs for `manifest`'s files (BOOT_FILES), in its order: {url (of the .xz, in
- * `dir`), kept (the original's URL), sha256, packedSize (the .xz's bytes), label, priority}. The page may start the decoders with them before the Python
- * worker asks (decoders.js' startDecoders), so both make them here. */
+ * `dir`), kept (the original's URL), sha256, packedSize (the .xz's bytes), label, priority}. The
+ * page may start the decoders with them before the Python worker asks (decoders.js'
+ * startDecoders), so both make them here. */
 export function bootJobs(manifest, dir) {
   return manifest.files.map((file) => ({
     url: new URL(file.packed, dir).href,
@@ -265,8 +270,9 @@ export function bootJobs(manifest, dir) {
  * Run one decoder thread (unxz-worker.js) on the page's message {job, port, after, next}: decodeJob
  * for `job`, talking to the Python worker over `port`. The downloads take turns (installBootFetch):
  * this one starts on a {go} from `after`, the decoder before it (at once if there is none), or
- * from the Python worker, and once it is over this one passes {go} on to `next`, directly, as the
- * Python worker may be too busy starting Python to do it soon. It ends, passing its turn on, when
+ * from the Python worker, and once it has nearly arrived (decodeJob's arrived()) or is over, this
+ * one passes {go} on to `next`, directly, as the Python worker may be too busy starting Python to
+ * do it soon. It ends, passing its turn on, when
  * the Python worker posts {stop} (it has the whole file, or needs it no more). A {check: url}
  * says an earlier visit kept a copy of the file at `url` in `scope`'s decoded cache: the download
  * stops, its turn passes on, and this thread, not the Python worker's, hashes that copy and
@@ -321,8 +327,9 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
 
 /**
  * Start downloading every file of `manifest` (boot-files.js' BOOT_FILES: {files: [{name, packed,
- * sha256}]}, names relative to `dir`), one after another in its order, each as soon as the one
- * before has arrived, and `extra` URLs (fetched as they are) at once, and replace scope.fetch so
+ * sha256, packed_size}]}, names relative to `dir`), one after another in its order, each as soon
+ * as the one before has nearly arrived (whenNearlyArrived: within a round trip of its last byte),
+ * and `extra` URLs (fetched as they are) at once, and replace scope.fetch so
  * a fetch of one of them gets that download: a file's original, from the copy kept by an earlier
  * visit or else from its .xz, decompressed and checked; an extra URL, a copy of its response.
  * Over http(s), given `decoders` (decoders.js' askPageForDecoders, bound to the worker), each .xz
@@ -349,7 +356,8 @@ export function installBootFetch(scope, dir, manifest, extra, onDamaged, decoder
   const keep = (url, file) => (body) => decoded.push([url, body, file, typeOf(file)]);
 
   /** A download, started once `turn` resolves and decompressed in this thread when read:
-   * {opened: Promise<{status, body()}>, stop()}. arrived() is called once it is over. */
+   * {opened: Promise<{status, body()}>, stop()}. arrived() is called once it has nearly arrived
+   * (whenNearlyArrived) or is over. */
   function inThisThread(url, file, priority, turn = Promise.resolve(), arrived = () => {}) {
     const abort = new AbortController();
     let asked;
