@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kdsite import _numpy_avx512
 from kdsite.buildcache import BuildCache
 from kdsite.config import Config
 from kdsite.content import chapters, gather_pages
@@ -43,9 +44,26 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
+def check_numpy_loops(features: dict[str, bool] | None = None) -> None:
+    """Raise ConfigError if numpy runs its AVX-512 exp and log loops, which round some pre-rendered
+    numbers apart from the browser's (kdsite/__init__.py says why and keeps them off, unless numpy
+    was imported before kdsite). `features` is numpy's __cpu_features__ (a test passes its own)."""
+    if features is None:
+        try:
+            from numpy._core._multiarray_umath import __cpu_features__ as features
+        except ImportError:  # a numpy without it: nothing to check
+            return
+    names = _numpy_avx512().split()
+    if any(features.get(name) for name in names):
+        raise ConfigError("numpy was imported before kdsite, with its AVX-512 exp and log loops: the "
+                          "numbers the build pre-renders would differ from the browser's in the last digits",
+                          f'import kdsite before numpy, or set NPY_DISABLE_CPU_FEATURES="{" ".join(names)}"')
+
+
 def build(config: Config, cache: BuildCache | None = None) -> BuildReport:
     """Build the whole site into config.output_dir; raise BuildErrors listing every problem."""
     start = time.perf_counter()
+    check_numpy_loops()
     check_output_dir(config)
     problems: list[Problem] = []
     warnings: list[Problem] = []

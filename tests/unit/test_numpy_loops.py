@@ -1,0 +1,55 @@
+"""numpy runs without its AVX-512 exp and log loops wherever kdsite is imported first
+(kdsite/__init__.py: they round some numbers apart from Pyodide's numpy, which the pre-rendered
+states must match to the last digit), and a build says so when numpy came first."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+
+import pytest
+
+from kdsite import _numpy_avx512
+from kdsite.build import check_numpy_loops
+from kdsite.errors import ConfigError
+
+
+def run(code: str, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"} | env
+    return subprocess.run([sys.executable, "-W", "error::ImportWarning", "-c", code], env=environ,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+X86_64 = pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"), reason="AVX-512 is x86-64's")
+
+
+@X86_64
+def test_imported_first_kdsite_turns_numpys_avx512_loops_off_and_keeps_what_was_asked():
+    names = _numpy_avx512().split()
+    assert names, "numpy is installed"
+    # ImportWarning made an error: a name this numpy does not dispatch would raise one.
+    on = run("import kdsite, numpy\n"
+             "from numpy._core._multiarray_umath import __cpu_features__ as f\n"
+             f"print([n for n in {names!r} if f.get(n)])")
+    assert on == "[]"
+    assert run("import kdsite, os; print(os.environ['NPY_DISABLE_CPU_FEATURES'])",
+               NPY_DISABLE_CPU_FEATURES="MINE") == "MINE " + " ".join(names)
+
+
+@X86_64
+def test_the_names_match_what_this_numpy_dispatches():
+    dispatched = run("import numpy\nfrom numpy._core._multiarray_umath import __cpu_dispatch__ as d\n"
+                     "print(' '.join(d))")
+    assert set(_numpy_avx512().split()) <= set(dispatched.split())
+
+
+@X86_64
+def test_a_build_refuses_numpys_avx512_loops_naming_the_fix():
+    name = _numpy_avx512().split()[0]
+    with pytest.raises(ConfigError, match="NPY_DISABLE_CPU_FEATURES") as err:
+        check_numpy_loops({name: True})
+    assert "import kdsite before numpy" in str(err.value)
+    check_numpy_loops({name: False})
+    check_numpy_loops()  # this process imported kdsite first (tests/conftest.py)
