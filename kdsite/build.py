@@ -44,20 +44,21 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check_numpy_loops(features: dict[str, bool] | None = None) -> None:
-    """Raise ConfigError if numpy runs its AVX-512 exp and log loops, which round some pre-rendered
-    numbers apart from the browser's (kdsite/__init__.py says why and keeps them off, unless numpy
-    was imported before kdsite). `features` is numpy's __cpu_features__ (a test passes its own)."""
-    if features is None:
+def check_numpy_loops(features: dict[str, bool] | None = None, dispatched: list[str] | None = None) -> None:
+    """Raise ConfigError if numpy runs its AVX-512 loops, whose exp and log round some pre-rendered
+    numbers apart from the browser's (kdsite/__init__.py says why and turns them off, unless numpy
+    was imported before kdsite). `features` and `dispatched` are the loaded numpy's
+    __cpu_features__ and __cpu_dispatch__ (a test passes its own)."""
+    if features is None or dispatched is None:
         try:
+            from numpy._core._multiarray_umath import __cpu_dispatch__ as dispatched
             from numpy._core._multiarray_umath import __cpu_features__ as features
-        except ImportError:  # a numpy without it: nothing to check
+        except ImportError:  # a numpy without them: nothing to check
             return
-    names = _numpy_avx512().split()
-    if any(features.get(name) for name in names):
+    if any(features.get(name) for name in dispatched if name.startswith(("X86_V4", "AVX512"))):
         raise ConfigError("numpy was imported before kdsite, with its AVX-512 exp and log loops: the "
                           "numbers the build pre-renders would differ from the browser's in the last digits",
-                          f'import kdsite before numpy, or set NPY_DISABLE_CPU_FEATURES="{" ".join(names)}"')
+                          f'import kdsite before numpy, or set NPY_DISABLE_CPU_FEATURES="{_numpy_avx512()}"')
 
 
 def build(config: Config, cache: BuildCache | None = None) -> BuildReport:
