@@ -272,8 +272,8 @@ export function bootJobs(manifest, dir) {
  * this one starts on a {go} from `after`, the decoder before it (at once if there is none), or
  * from the Python worker, and once it has nearly arrived (decodeJob's arrived()) or is over, this
  * one passes {go} on to `next`, directly, as the Python worker may be too busy starting Python to
- * do it soon. It ends, passing its turn on, when
- * the Python worker posts {stop} (it has the whole file, or needs it no more). A {check: url}
+ * do it soon. It ends, passing its turn on, when the Python worker posts {stop} (it has the whole
+ * file, or needs it no more). A {check: url}
  * says an earlier visit kept a copy of the file at `url` in `scope`'s decoded cache: the download
  * stops, its turn passes on, and this thread, not the Python worker's, hashes that copy and
  * answers {checked: true, bytes} if it is the build's file (`bytes`, the ArrayBuffer it read,
