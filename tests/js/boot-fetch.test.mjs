@@ -66,8 +66,9 @@ async function settled(done, turns = 10_000) {
   return done();
 }
 
-/** fakeScope(served()), except that the wasm's .xz arrives only when release() is called. */
-function wasmHeldBack() {
+/** fakeScope(served()), except that the wasm's .xz arrives only when release() is called; with
+ * `bytesFirst`, its bytes arrive at once and only the end of its stream waits for release(). */
+function wasmHeldBack({ bytesFirst = false } = {}) {
   const { scope, asked } = fakeScope(served());
   let release;
   const held = new Promise((resolve) => (release = resolve));
@@ -76,9 +77,12 @@ function wasmHeldBack() {
     if (String(url) !== `${DIR}pyodide.asm.wasm.xz`) return plainFetch(url, init);
     asked.push(String(url));
     const body = new ReadableStream({
+      start(controller) {
+        if (bytesFirst) controller.enqueue(WASM_XZ);
+      },
       async pull(controller) {
         await held;
-        controller.enqueue(xz(WASM));
+        if (!bytesFirst) controller.enqueue(WASM_XZ);
         controller.close();
       },
     });
@@ -111,18 +115,7 @@ for (const [how, manifest] of [["in this thread", MANIFEST], ["in decoder thread
   test(`the next download is asked for once the one before has all its bytes${sized ? ", before its stream ends" : " and its stream ended, when the manifest has no sizes"} (${how})`, async () => {
     // The server has sent the whole .xz but the stream has not ended yet: the next file's request
     // should not wait for that (whenNearlyArrived; its estimate from the rate is tested below).
-    const { scope, asked } = fakeScope(served());
-    let release;
-    const held = new Promise((resolve) => (release = resolve));
-    const plainFetch = scope.fetch;
-    scope.fetch = async (url, init) => {
-      if (String(url) !== `${DIR}pyodide.asm.wasm.xz`) return plainFetch(url, init);
-      asked.push(String(url));
-      return new Response(new ReadableStream({
-        start: (controller) => controller.enqueue(WASM_XZ),
-        pull: (controller) => held.then(() => controller.close()),
-      }));
-    };
+    const { scope, asked, release } = wasmHeldBack({ bytesFirst: true });
     const threads = how === "in decoder threads" ? fakeDecoders(scope.fetch, { chained: true }).decoders : null;
     installBootFetch(scope, DIR, manifest, [], () => {}, threads);
     try {
