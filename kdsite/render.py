@@ -16,6 +16,7 @@ from kdsite.figures import figure_scripts
 from kdsite.files import STATIC_DIR
 from kdsite.markdown.parser import render
 from kdsite.model import GLOSSARY, Page, Widget
+from kdsite.pyodide.precompress import CORE, SUFFIX
 from kdsite.urls import canonical_url
 from kdsite.widgets import WIDGETS
 
@@ -32,6 +33,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
     # A page with widgets lists the Python worker's scripts for early.js (boot_modules.py says why).
     env.globals["boot_modules"] = boot_modules()
+    # …and the boot's first download, which early.js begins itself (startFirstDownload says why).
+    env.globals["first_download"] = f"pyodide/{CORE[0]}{SUFFIX}"
     return env
 
 

@@ -3,7 +3,8 @@
 // sha256 of each original in _kd/pyodide/boot-files.js): GitHub Pages sends zips and wheels as
 // they are, some hosts compress nothing, and xz sends 30 % fewer bytes than gzip. This starts
 // those downloads when the worker starts (or the page's decoder threads, started with the page,
-// already have), one after another in the order Python needs them, and answers Pyodide's fetch() of
+// already have; the page itself begins the wasm's, early.js), one after another in the order
+// Python needs them, and answers Pyodide's fetch() of
 // an original from its .xz: decompressed as it arrives (so WebAssembly still compiles while it
 // downloads), and checked against the build's sha256 before the stream ends, and against any
 // `integrity` Pyodide asks for. A file that is missing, not xz, or not the build's fails Python
@@ -17,6 +18,7 @@
 // such a copy either way: a Response built from bytes has no URL, and kept with one (measured,
 // Chromium 2026-12) it still compiled lazily on every visit.
 
+import { whenNearlyArrived } from "./arrival.js";
 import { XzReadableStream } from "./vendor/xz-decompress.js";
 
 /** Hex sha256 of bytes. */
@@ -72,44 +74,6 @@ export function drained(body, onEnd, onChunk = null) {
       return reader.cancel(reason);
     },
   });
-}
-
-// The rate is judged over at least this long after a download's first chunk, and at least its
-// round trip: the first chunks come in bursts (what the socket buffered, or what queued while the
-// reading thread was busy), which would make the rate look far higher than the link's.
-const RATE_SAMPLE_MS = 20;
-
-/**
- * The per-chunk callback (drained's onChunk) that calls onNear() once, as soon as the rest of a
- * download of `size` bytes should arrive within `waitedMs` (ms; how long its request took to be
- * answered), judged by the rate its chunks have arrived at since the first one; or when all
- * `size` bytes are in. The downloads take turns (installBootFetch), and the next one asked for
- * then gets its first byte about when this one gets its last, where asking at the end left the
- * link idle for a round trip between files (~0.15 s each on a mobile link; 3 of them on a boot).
- * It assumes the next request waits about as long as this one did (`waitedMs` also holds server
- * time and, for a new connection, its handshake). A wrong guess costs little: the two downloads
- * share the link for the time the guess was early by, at most one round trip at the rate seen.
- * A `size` that is not a positive number never calls onNear(). `now()` returns ms.
- */
-export function whenNearlyArrived(size, waitedMs, onNear, now = () => performance.now()) {
-  let received = 0;
-  let since = null; // when the first chunk came
-  let sinceFirst = 0; // bytes in the chunks after it
-  let called = !(size > 0);
-  return (byteLength) => {
-    if (called) return;
-    const at = now();
-    received += byteLength;
-    if (since === null) since = at;
-    else sinceFirst += byteLength;
-    const elapsed = at - since;
-    const left = size - received;
-    const eta = sinceFirst > 0 ? (left * elapsed) / sinceFirst : Infinity;
-    if (left <= 0 || (elapsed >= Math.max(RATE_SAMPLE_MS, waitedMs) && eta <= waitedMs)) {
-      called = true;
-      onNear();
-    }
-  };
 }
 
 /** A stream of `compressed` (an xz byte stream) decompressed; it errors with a message naming
@@ -237,7 +201,9 @@ export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), ar
   post({ status: response.status });
   if (!response.ok) return arrived();
   let damage = null;
-  const nearly = whenNearlyArrived(job.packedSize, performance.now() - asked, arrived);
+  // A download the page began says itself when it has nearly arrived (fromPage).
+  if (response.nearly) response.nearly.then(arrived);
+  const nearly = response.nearly ? null : whenNearlyArrived(job.packedSize, performance.now() - asked, arrived);
   const compressed = drained(response.body, () => (arrived(), post({ downloaded: true })), nearly);
   const reader = checkedUnxz(compressed, job.sha256, job.label, (message) => (damage = message)).getReader();
   try {
@@ -266,8 +232,72 @@ export function bootJobs(manifest, dir) {
   }));
 }
 
+/** A Promise that rejects with `signal`'s reason once it is aborted. */
+const abortOf = (signal) =>
+  new Promise((_, reject) =>
+    signal.aborted ? reject(signal.reason) : signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+
 /**
- * Run one decoder thread (unxz-worker.js) on the page's message {job, port, after, next}: decodeJob
+ * For a download the page began and relays over `port` (decoders.js' relayDownload): {fetch,
+ * drop}. The first fetch() answers {ok, status, body, nearly}: the body a stream of the chunks
+ * as the page relays them, `nearly` a Promise that resolves when the page judges the rest will
+ * arrive within a round trip (it sees when the chunks arrive; this thread may start long after
+ * the first ones). It is `fetchFn` when the page has none ({none}), for any later fetch, and
+ * after drop(). drop() asks the page to stop its download, if not over, and lets go of what it
+ * still relays; so do an abort of the fetch's `signal` (also while it waits for the page's answer)
+ * and a cancel of the body. Chunks that come before the fetch wait in the body.
+ */
+export function fromPage(port, fetchFn) {
+  let head;
+  const headed = new Promise((resolve) => (head = resolve));
+  let near;
+  const nearly = new Promise((resolve) => (near = resolve));
+  let stream;
+  let taken = false; // a fetch has the body
+  let stopped = false; // the page's download is not wanted
+  let over = false; // all relayed, or failed, or there is none: nothing to stop
+  let shut = false; // the body is closed, errored or cancelled: it takes nothing more
+  const end = (how) => shut || ((shut = true), how());
+  const drop = () => {
+    if (!taken) end(() => stream.close()); // never handed out
+    if (!over && !stopped) port.postMessage({ cancel: true });
+    stopped = true;
+  };
+  const body = new ReadableStream({
+    start: (controller) => void (stream = controller),
+    cancel: () => ((shut = true), drop()),
+  });
+  port.onmessage = ({ data }) => {
+    if (data.none || "status" in data) ((over = !!data.none), head(data));
+    else if (data.nearly) near();
+    else if (data.chunk) shut || stream.enqueue(data.chunk);
+    else if (data.end) ((over = true), end(() => stream.close()));
+    else if (data.error) ((over = true), end(() => stream.error(new TypeError(data.error))));
+  };
+  const fetch = async (url, init = {}) => {
+    const { signal } = init;
+    if (taken || stopped) return fetchFn(url, init);
+    let answer;
+    try {
+      answer = await (signal ? Promise.race([headed, abortOf(signal)]) : headed);
+    } catch (err) {
+      drop();
+      throw err;
+    }
+    if (answer.none || taken || stopped) return fetchFn(url, init);
+    taken = true;
+    if (signal) signal.addEventListener("abort", () => (drop(), end(() => stream.error(signal.reason))));
+    const { status } = answer;
+    return { ok: status >= 200 && status < 300, status, body, nearly };
+  };
+  return { fetch, drop };
+}
+
+/**
+ * Run one decoder thread (unxz-worker.js) on the page's message {job, port, after, next[,
+ * download]} (download: a port over which the page relays the download it began of this file,
+ * at once, without waiting for a turn: fetched through fromPage instead of `fetchFn`, and let go
+ * when a kept copy makes it unneeded or on {stop}): decodeJob
  * for `job`, talking to the Python worker over `port`. The downloads take turns (installBootFetch):
  * this one starts on a {go} from `after`, the decoder before it (at once if there is none), or
  * from the Python worker, and once it has nearly arrived (decodeJob's arrived()) or is over, this
@@ -287,7 +317,10 @@ export function bootJobs(manifest, dir) {
  * worker has even loaded, and they would otherwise spend the cores that start Python
  * decompressing files it does not need. `close()` ends the thread.
  */
-export function runDecoder({ job, port, after = null, next = null }, fetchFn, close, scope = globalThis) {
+export function runDecoder({ job, port, after = null, next = null, download: relayed = null }, fetchFn, close, scope = globalThis) {
+  const early = relayed && fromPage(relayed, fetchFn);
+  if (early) fetchFn = early.fetch;
+  const drop = () => early && early.drop(); // the page's download is not wanted (any more)
   let go;
   const turn = new Promise((resolve) => (go = resolve));
   if (after) after.onmessage = go;
@@ -299,13 +332,16 @@ export function runDecoder({ job, port, after = null, next = null }, fetchFn, cl
   let wanted;
   const wantedAfterAll = new Promise((resolve) => (wanted = resolve));
   const start = (job.kept ? keptCopyPresent(scope, job.kept, job.sha256) : Promise.resolve(false))
-    .then((kept) => (kept ? (passOn(), wantedAfterAll) : turn));
+    .then((kept) => (kept ? (passOn(), drop(), wantedAfterAll) : turn));
   const download = new AbortController();
   let checking = false;
   port.onmessage = ({ data }) => {
     if (data && data.stop) {
       passOn();
-      close(); // not port.close(): that could drop the {stop} in some engines
+      drop();
+      // Not port.close(): that could drop the {stop} in some engines. A task later: a message
+      // posted just before close() may be lost, and the page must hear drop()'s {cancel}.
+      setTimeout(close);
     } else if (data && data.go) go();
     else if (data && data.download) wanted();
     else if (data && data.read) {

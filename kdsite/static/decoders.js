@@ -5,17 +5,22 @@
 // Python worker asks the page (askPageForDecoders), the page starts one decoder per file
 // (serveDecoders) and hands the Python worker one MessagePort per decoder, which then talks to
 // it directly (in Chromium and Firefox the ~20 MB of decompressed bytes never pass through the
-// page's thread; WebKit routes port messages through it). The page ends a Python worker's
+// page's thread; WebKit routes port messages through it; the wasm's ~2 MB .xz does, as the page
+// downloads it: relayDownload). The page ends a Python worker's
 // decoders with it (endDecoders: the supervisor replaces or stops it).
 // Messages, Python worker -> page: {type: DECODE, jobs: [job]} (job: boot-fetch.js' decodeJob);
 // page -> Python worker: {type: DECODERS, ports: [MessagePort | null]} (null: no thread for
 // that job), later {type: DECODER_FAILED, index} when a decoder failed (its script did not run,
 // or it stopped with an uncaught error).
-// Page -> decoder: {job, port, after, next} (boot-fetch.js' runDecoder: `after` and `next` are the
-// batons by which the decoders pass the turn to download along, in the jobs' order); decoder ->
+// Page -> decoder: {job, port, after, next[, download]} (boot-fetch.js' runDecoder: `after` and
+// `next` are the batons by which the decoders pass the turn to download along, in the jobs'
+// order; `download`, a port over which the page relays the download early.js began of that
+// job's file: relayDownload); decoder ->
 // port: decodeJob's messages, {checked[, bytes]} answering a {check} and {read, bytes} answering
 // a {read}; port -> decoder: {go}, {stop}, {check: url}, {download}, {read: url, sha256}
 // (boot-fetch.js' runDecoder).
+
+import { whenNearlyArrived } from "./arrival.js";
 
 export const DECODE = "kdsite:decode";
 export const DECODERS = "kdsite:decoders";
@@ -28,10 +33,87 @@ const served = new WeakSet();
 const started = new WeakMap(); // Python worker -> the decoders started for it
 const waiting = new WeakMap(); // Python worker -> decoders started before it asked: {urls, handOver}
 const ended = new WeakSet(); // Python workers terminated: never given decoders again
+const relays = new WeakMap(); // decoder -> the AbortController of the download relayed to it
+const offered = new WeakMap(); // Python worker -> the download early.js began, until a decoder takes it
+
+/** End `decoder`, and the download the page relays to it, if any. */
+function stop(decoder) {
+  decoder.terminate();
+  if (relays.has(decoder)) relays.get(decoder).abort();
+}
+
+/**
+ * Relay `download` (early.js' startFirstDownload: {response, cancel()}, response a Promise of
+ * {response, waitedMs} or of null) of a file of `size` bytes over `port` to the decoder thread
+ * given its other end: {status}, then (when the status is OK) {chunk} (a Uint8Array,
+ * moved, not copied) as each arrives, {nearly} once the rest should arrive within a round trip
+ * (arrival.js' whenNearlyArrived, judged here, where the chunks arrive: the decoder may start
+ * long after the first ones), then {end} or {error}; or {none} when there is no download (a kept
+ * copy was found, or the request failed: the decoder then does as it would have). After a status
+ * that is not OK nothing follows. A {cancel} from the decoder stops the download, as does
+ * `signal` (an AbortSignal: the decoder was ended). The page reads it as fast as it arrives, so
+ * the link stays busy however long the decoder takes to start.
+ */
+export async function relayDownload(download, size, port, signal = undefined) {
+  try {
+    await relay(download, size, port, signal);
+  } finally {
+    port.onmessage = null; // over: a {cancel} would change nothing
+  }
+}
+
+async function relay(download, size, port, signal) {
+  let cancelled = false; // then no one wants to hear how it ended
+  const cancel = () => void ((cancelled = true), download.cancel());
+  port.onmessage = ({ data }) => data && data.cancel && cancel();
+  if (signal) signal.aborted ? cancel() : signal.addEventListener("abort", cancel);
+  let got = null;
+  try {
+    got = await download.response;
+  } catch {
+    // the request failed (or was cancelled): the decoder asks again, and says why if it fails again
+  }
+  if (cancelled) return;
+  if (!got) return void port.postMessage({ none: true });
+  const { response, waitedMs } = got;
+  port.postMessage({ status: response.status });
+  if (!response.ok) return void download.cancel();
+  if (!response.body) return void port.postMessage({ end: true });
+  const nearly = whenNearlyArrived(size, waitedMs, () => port.postMessage({ nearly: true }));
+  const reader = response.body.getReader();
+  try {
+    for (let step = await reader.read(); !step.done; step = await reader.read()) {
+      const chunk = step.value;
+      const size = chunk.byteLength;
+      // Moved when it is its buffer's only view (as browsers make them), else copied.
+      const whole = chunk.byteOffset === 0 && size === chunk.buffer.byteLength;
+      port.postMessage({ chunk }, whole ? [chunk.buffer] : []);
+      nearly(size);
+    }
+    if (!cancelled) port.postMessage({ end: true });
+  } catch (err) {
+    if (!cancelled) port.postMessage({ error: String((err && err.message) || err) });
+  }
+}
+
+/**
+ * Page side: `download`, the download early.js began of one of `worker`'s boot files (its
+ * startFirstDownload: {url, response, cancel()}), goes to the decoder started for that file,
+ * whoever starts it (startDecoders or a request served). It is cancelled if the decoders were
+ * started already, when they are started for other files, and when `worker` ends.
+ */
+export function offerDownload(worker, download) {
+  if (started.has(worker) || ended.has(worker)) return void download.cancel();
+  offered.set(worker, download);
+}
 
 /** Start one decoder per job for `worker`: {ports, handOver(ports)}; handOver() answers the
- * worker with the ports, and a decoder that failed before that is reported right after. */
+ * worker with the ports, and a decoder that failed before that is reported right after. The
+ * decoder of the job whose file is the download offered for `worker` (offerDownload), if any,
+ * is handed it (relayDownload); with no such job, or no such decoder, it is cancelled. */
 function spawn(worker, jobs, Worker) {
+  let download = offered.get(worker) || null;
+  offered.delete(worker);
   let handed = false;
   const failedEarly = [];
   const report = (index) => (handed ? worker.postMessage({ type: DECODER_FAILED, index }) : failedEarly.push(index));
@@ -51,14 +133,25 @@ function spawn(worker, jobs, Worker) {
       // Its script did not run (missing, refused), or it failed: the Python worker decompresses
       // the file itself, or fails naming it.
       event.preventDefault();
-      decoder.terminate();
+      stop(decoder);
       report(index);
     });
     const after = index > 0 ? batons[index - 1].port2 : null;
     const next = index < batons.length ? batons[index].port1 : null;
-    decoder.postMessage({ job, port: channel.port1, after, next }, [channel.port1, after, next].filter(Boolean));
+    let fed = null; // the port the page's download comes over
+    if (download && job.url === download.url) {
+      const feed = new MessageChannel();
+      const relay = new AbortController();
+      relays.set(decoder, relay);
+      relayDownload(download, job.packedSize, feed.port2, relay.signal);
+      fed = feed.port1;
+      download = null; // taken: one decoder has it
+    }
+    const message = { job, port: channel.port1, after, next, ...(fed && { download: fed }) };
+    decoder.postMessage(message, [channel.port1, after, next, fed].filter(Boolean));
     return channel.port2;
   });
+  if (download) download.cancel(); // no job is its file, or no decoder could start
   const handOver = () => {
     worker.postMessage({ type: DECODERS, ports }, ports.filter(Boolean));
     handed = true;
@@ -78,7 +171,7 @@ function serve(worker, data, Worker) {
   if (early && early.urls === urlsOf(data.jobs)) return early.handOver();
   if (early) {
     // Started for other files: of no use.
-    for (const decoder of started.get(worker)) decoder.terminate();
+    for (const decoder of started.get(worker)) stop(decoder);
     started.delete(worker);
   }
   spawn(worker, data.jobs, Worker).handOver();
@@ -110,7 +203,9 @@ export function serveDecoders(worker, earlier = [], Worker = globalThis.Worker) 
  * page may still be loading the scripts early.js starts them with). */
 export function endDecoders(worker) {
   ended.add(worker);
-  for (const decoder of started.get(worker) || []) decoder.terminate();
+  if (offered.has(worker)) offered.get(worker).cancel();
+  offered.delete(worker);
+  for (const decoder of started.get(worker) || []) stop(decoder);
   started.delete(worker);
   waiting.delete(worker);
 }

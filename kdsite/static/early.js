@@ -7,8 +7,10 @@
 // is lost. It imports nothing statically, so that nothing is fetched before the worker starts.
 // With Save-Data on (navigator.connection.saveData, the browser's data saver), nothing starts
 // here: runtime.js starts Python on the reader's first use of a widget instead.
-// Only the worker is started before anything else is fetched; its decoder threads follow as
-// soon as the scripts they need arrive.
+// Only the worker is started before anything else is fetched; then the download of the
+// runtime's WebAssembly (startFirstDownload, once a quick look in Cache Storage found no copy)
+// and the scripts the workers load; its decoder threads follow as soon as the scripts they
+// need arrive, and the wasm's is handed that download.
 
 /** The Python worker's script; supervisor.js starts it again from here after a crash. */
 export const WORKER_URL = new URL("./worker.js", import.meta.url);
@@ -45,10 +47,50 @@ function preloadBootModules() {
   }
 }
 
+/**
+ * Start the boot's first download, the runtime's WebAssembly (`data-kd-first-download` on this
+ * script's element: its .xz, relative to `_kd/`), from the page, now: the decoder thread that
+ * would ask for it starts only once its scripts, and those of the page's own import of
+ * decoders.js, have arrived, about 0.8 s later on a mobile link, where the link meanwhile carries
+ * only small scripts (measured, `make bench`). decoders.js hands the download to that decoder
+ * (offerDownload). Not when an earlier visit kept the decompressed file: the decoder then uses
+ * that copy, and a reader's data plan is spent on nothing. The lookup is looser than the
+ * decoder's own (boot-fetch.js' keptCopyPresent: any cache's copy of the original will do, of
+ * any build), as it only decides whether to begin early: a copy that turns out not to be the
+ * build's costs this head start, once. Returns {url, response, asked, cancel()} (response: a
+ * Promise of {response, waitedMs}, waitedMs how long the request waited for its answer, or of
+ * null when there is no download; `asked`, a Promise that resolves once the request is made, or
+ * known not to be; cancel() stops it, also before its answer) or null.
+ */
+function startFirstDownload() {
+  const script = document.querySelector("script[data-kd-first-download]");
+  if (!script || !script.dataset.kdFirstDownload) return null;
+  const url = new URL(`../${script.dataset.kdFirstDownload}`, import.meta.url);
+  const kept = new URL(url.href.replace(/\.xz$/, ""));
+  const stop = new AbortController();
+  const found = Promise.resolve()
+    .then(() => (self.caches ? caches.match(kept.href) : null))
+    .catch(() => null); // no Cache Storage here (e.g. an opaque origin): no copy either
+  const download = () => {
+    const asked = performance.now();
+    const answered = fetch(url, { priority: "high", signal: stop.signal });
+    return answered.then((response) => ({ response, waitedMs: performance.now() - asked }));
+  };
+  const response = found.then((copy) => (copy || stop.signal.aborted ? null : download()));
+  response.catch(() => {}); // the decoder downloads the file itself
+  const asked = found.then(() => {}); // after response's: the request has been made, or will not be
+  return { url: url.href, response, asked, cancel: () => stop.abort() };
+}
+
 if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
   try {
     const worker = new Worker(WORKER_URL, WORKER_OPTIONS);
-    preloadBootModules(); // after: worker.js is asked for first
+    const firstDownload = startFirstDownload(); // after: worker.js is asked for first
+    // Everything else this script fetches comes after the wasm's request: over HTTP/1.1 (six
+    // connections to a host) the scripts would otherwise go first and hold it back by two
+    // round trips (measured, mobile link: asked for at 1.2 s, not 0.7 s).
+    const afterIt = firstDownload ? firstDownload.asked : Promise.resolve();
+    afterIt.then(preloadBootModules);
     const events = [];
     const keep = (event) => {
       if (event.type === "error") event.preventDefault(); // reported by the supervisor instead
@@ -58,13 +100,15 @@ if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
     // Its decoder threads (decoders.js) start now, with the files boot-files.js lists: the
     // downloads then begin while the worker is still loading its own scripts. The worker's
     // request for them (it asks, also before it is adopted) is answered once they have started.
-    const decoders = import("./decoders.js");
-    const jobs = Promise.all([import("./boot-fetch.js"), import("../pyodide/boot-files.js")]).then(
+    const decoders = afterIt.then(() => import("./decoders.js"));
+    if (firstDownload) decoders.then((module) => module.offerDownload(worker, firstDownload), firstDownload.cancel);
+    const jobs = afterIt.then(() => Promise.all([import("./boot-fetch.js"), import("../pyodide/boot-files.js")])).then(
       ([bootFetch, files]) => bootFetch.bootJobs(files.BOOT_FILES, new URL("../pyodide/", WORKER_URL).href),
       () => null, // no precompressed files (or no boot-files.js): the worker fetches the originals
     );
     Promise.all([decoders, jobs]).then(([module, list]) => {
       if (list) module.startDecoders(worker, list);
+      else if (firstDownload) firstDownload.cancel(); // no decoders: the worker fetches the originals
       module.serveDecoders(worker, events);
     }, () => {});
     early = {

@@ -142,6 +142,28 @@ def test_a_second_visit_takes_the_runtime_and_python_from_what_the_first_kept(pa
     assert len(refused) <= len(originals)  # started at once, stopped when the copy was found
 
 
+# The .xz files the page itself asked for (a worker's requests are in its own timeline).
+PAGE_XZ = ("performance.getEntriesByType('resource').map((e) => e.name.split('/').pop())"
+           ".filter((n) => n.endsWith('.xz'))")
+
+
+def test_the_page_begins_the_wasm_download_once_and_not_when_a_visit_kept_it(page, xz_site):
+    # early.js asks for the wasm's .xz as the page starts, and its decoder thread gets that
+    # download rather than asking again.
+    requests = pyodide_requests(page)
+    url, _originals = first_visit(page, xz_site)
+    assert page.evaluate(PAGE_XZ) == ["pyodide.asm.wasm.xz"]
+    names = [r.rsplit("/", 1)[-1] for r in requests]
+    assert names.count("pyodide.asm.wasm.xz") == 1, names
+    # The next visit finds the copy the first kept: the page asks for nothing.
+    requests.clear()
+    page.goto("about:blank")
+    page.goto(url)
+    wait_all(page, "ready")
+    assert page.evaluate(PAGE_XZ) == []
+    assert not [r for r in requests if r.endswith(".xz")], requests
+
+
 # Replace the kept snapshot by bytes that pass every check python-snapshot.js makes (its key,
 # the sha256 kept with it; it unbundles) but that cannot be restored: "memory" overwrites
 # Pyodide's own header, at the start of the first page kept of the packed memory (after

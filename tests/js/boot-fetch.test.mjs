@@ -8,9 +8,10 @@ import { createHash } from "node:crypto";
 import { test } from "node:test";
 
 import {
-  DECODED_CACHE, checkedUnxz, decodeJob, drained, installBootFetch, runDecoder, sha256Hex, sriOfHex,
-  whenNearlyArrived,
+  DECODED_CACHE, checkedUnxz, decodeJob, drained, fromPage, installBootFetch, runDecoder, sha256Hex,
+  sriOfHex,
 } from "../../kdsite/static/boot-fetch.js";
+import { whenNearlyArrived } from "../../kdsite/static/arrival.js";
 import { countingReads, fakeCaches } from "./fake-caches.mjs";
 
 /** `bytes` as the build packs them (kdsite.pyodide.precompress.xz_bytes). */
@@ -248,6 +249,178 @@ test("checkedUnxz passes a stream through in chunks", async () => {
   });
   const out = new Uint8Array(await new Response(checkedUnxz(source, hex(WASM), "x", () => {})).arrayBuffer());
   assert.deepEqual(out, WASM);
+});
+
+// xz-decompress decodes one stream at a time per thread (a mutex): the tests below finish every
+// stream they start, and come before those that leave one waiting for ever.
+/** The page's side of a download it began and relays to one decoder thread (decoders.js'
+ * relayDownload): `page` is its port, `heard` what the decoder told it ({cancel}). */
+function relayedToDecoder() {
+  const feed = new MessageChannel();
+  const heard = [];
+  feed.port2.onmessage = ({ data }) => heard.push(data);
+  return { page: feed.port2, download: feed.port1, heard, close: () => (feed.port1.close(), feed.port2.close()) };
+}
+
+/** One decoder thread for the wasm, given `download`, its turn held until go() and its messages
+ * to the Python worker in `told`. */
+function wasmDecoder(download, fetchFn, scope = {}) {
+  const toWorker = new MessageChannel();
+  const turn = new MessageChannel();
+  const told = [];
+  toWorker.port2.onmessage = ({ data }) => told.push(data);
+  const closed = [];
+  const job = { url: `${DIR}pyodide.asm.wasm.xz`, kept: `${DIR}pyodide.asm.wasm`, sha256: hex(WASM), label: "wasm", priority: "high" };
+  runDecoder({ job, port: toWorker.port1, after: turn.port2, next: null, download }, fetchFn, () => closed.push(true), scope);
+  const close = () => [toWorker, turn].forEach((c) => (c.port1.close(), c.port2.close()));
+  return { told, closed, go: () => turn.port1.postMessage({ go: true }), worker: toWorker.port2, close };
+}
+
+const decodedOf = (told) => new Uint8Array(told.filter((m) => m.chunk).flatMap((m) => [...m.chunk]));
+
+test("a decoder thread handed the page's download decodes it and asks the network for nothing; no chunk relayed before its turn is lost", async () => {
+  const { scope, asked } = fakeScope(served());
+  const relay = relayedToDecoder();
+  const decoder = wasmDecoder(relay.download, scope.fetch);
+  // The page's download arrives whole before the decoder's turn to download comes.
+  relay.page.postMessage({ status: 200 });
+  for (let at = 0; at < WASM_XZ.length; at += 4096) relay.page.postMessage({ chunk: WASM_XZ.slice(at, at + 4096) });
+  relay.page.postMessage({ end: true });
+  await settled(() => false, 50);
+  assert.deepEqual(decoder.told, [], "it waits for its turn");
+  decoder.go();
+  assert.ok(await settled(() => decoder.told.some((m) => m.done || m.error)));
+  assert.deepEqual(decoder.told[0], { status: 200 });
+  assert.ok(decoder.told.some((m) => m.downloaded));
+  assert.deepEqual(decodedOf(decoder.told), WASM);
+  assert.deepEqual(asked, []);
+  assert.deepEqual(relay.heard, [], "nothing to stop");
+  decoder.close();
+  relay.close();
+});
+
+test("with no download from the page ({none}) the decoder thread downloads the file itself", async () => {
+  const { scope, asked } = fakeScope(served());
+  const relay = relayedToDecoder();
+  const decoder = wasmDecoder(relay.download, scope.fetch);
+  decoder.go();
+  await settled(() => false, 50);
+  assert.deepEqual(asked, [], "not before the page says it has none");
+  relay.page.postMessage({ none: true });
+  assert.ok(await settled(() => decoder.told.some((m) => m.done || m.error)));
+  assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`]);
+  assert.deepEqual(decodedOf(decoder.told), WASM);
+  decoder.close();
+  relay.close();
+});
+
+test("a decoder thread that finds a kept copy, or is stopped mid-file, tells the page to stop its download", async () => {
+  // A kept copy (another tab kept it after the page looked): the page's download is not needed.
+  const kept = fakeCaches();
+  await kept.caches.open(DECODED_CACHE).then((c) => c.put(`${DIR}pyodide.asm.wasm`, new Response(WASM, { headers: { "X-Kdsite-Sha256": hex(WASM) } })));
+  const { scope, asked } = fakeScope(served());
+  const relay = relayedToDecoder();
+  const decoder = wasmDecoder(relay.download, scope.fetch, { caches: kept.caches });
+  decoder.go();
+  assert.ok(await settled(() => relay.heard.length > 0));
+  assert.deepEqual(relay.heard, [{ cancel: true }]);
+  // The Python worker then finds no copy it will use: the decoder downloads the file itself.
+  relay.page.postMessage({ status: 200 });
+  decoder.worker.postMessage({ download: true });
+  assert.ok(await settled(() => decoder.told.some((m) => m.done || m.error)));
+  assert.deepEqual(decodedOf(decoder.told), WASM);
+  assert.deepEqual(asked, [`${DIR}pyodide.asm.wasm.xz`]);
+  decoder.close();
+  relay.close();
+  // Stopped by the Python worker while the page's download is still under way.
+  const second = relayedToDecoder();
+  const stopped = wasmDecoder(second.download, scope.fetch);
+  stopped.go();
+  second.page.postMessage({ status: 200 });
+  second.page.postMessage({ chunk: WASM_XZ.slice(0, 100) });
+  assert.ok(await settled(() => stopped.told.length > 0));
+  stopped.worker.postMessage({ stop: true });
+  assert.ok(await settled(() => second.heard.length > 0 && stopped.closed.length > 0));
+  assert.deepEqual(second.heard, [{ cancel: true }]);
+  second.page.postMessage({ error: "cancelled" }); // as the stream ends in the thread closed meanwhile
+  assert.ok(await settled(() => stopped.told.some((m) => m.error)));
+  stopped.close();
+  second.close();
+});
+
+test("fromPage: a body stopped (aborted, or cancelled) takes no more chunks, and an abort once it is over stops nothing", async () => {
+  for (const how of ["abort at the end", "abort mid-file", "cancel mid-file"]) {
+    const relay = relayedToDecoder();
+    const early = fromPage(relay.download, () => assert.fail("the network is not asked"));
+    const aborts = new AbortController();
+    relay.page.postMessage({ status: 200 });
+    relay.page.postMessage({ chunk: new Uint8Array([1, 2]) });
+    if (how === "abort at the end") relay.page.postMessage({ end: true });
+    const response = await early.fetch("x", { signal: aborts.signal });
+    const reader = response.body.getReader();
+    assert.deepEqual([...(await reader.read()).value], [1, 2]);
+    if (how === "abort at the end") assert.equal((await reader.read()).done, true);
+    if (how === "cancel mid-file") await reader.cancel();
+    else aborts.abort();
+    // What the page relayed before it heard {cancel} still comes, and goes nowhere.
+    relay.page.postMessage({ chunk: new Uint8Array([3]) });
+    relay.page.postMessage({ end: true });
+    await settled(() => false, 50);
+    assert.deepEqual(relay.heard, how === "abort at the end" ? [] : [{ cancel: true }], how);
+    if (how === "abort mid-file") await assert.rejects(reader.read());
+    relay.close();
+  }
+});
+
+test("a decoder thread handed the page's download passes the turn on when the page says it has nearly arrived", async () => {
+  const { scope } = fakeScope(served());
+  const relay = relayedToDecoder();
+  const baton = new MessageChannel();
+  const passed = [];
+  baton.port2.onmessage = ({ data }) => passed.push(data);
+  const toWorker = new MessageChannel();
+  const job = { url: `${DIR}pyodide.asm.wasm.xz`, sha256: hex(WASM), label: "wasm", priority: "high", packedSize: WASM_XZ.length };
+  runDecoder({ job, port: toWorker.port1, after: null, next: baton.port1, download: relay.download }, scope.fetch, () => {});
+  relay.page.postMessage({ status: 200 });
+  relay.page.postMessage({ chunk: WASM_XZ.slice(0, 1000) });
+  await settled(() => false, 50);
+  assert.deepEqual(passed, [], "not before the page says so");
+  relay.page.postMessage({ nearly: true });
+  assert.ok(await settled(() => passed.length > 0));
+  assert.deepEqual(passed, [{ go: true }]);
+  relay.page.postMessage({ chunk: WASM_XZ.slice(1000) });
+  relay.page.postMessage({ end: true });
+  const told = [];
+  toWorker.port2.onmessage = ({ data }) => told.push(data);
+  assert.ok(await settled(() => told.some((m) => m.done || m.error)));
+  assert.ok(told.some((m) => m.done));
+  [baton, toWorker].forEach((c) => (c.port1.close(), c.port2.close()));
+  relay.close();
+});
+
+test("fromPage: a fetch aborted while the page has not answered asks it to stop; later fetches and those after drop() go to the network", async () => {
+  const relay = relayedToDecoder();
+  const network = [];
+  const early = fromPage(relay.download, async (url) => (network.push(url), new Response("net")));
+  const aborts = new AbortController();
+  const waiting = early.fetch("x", { signal: aborts.signal });
+  aborts.abort();
+  await assert.rejects(waiting);
+  assert.ok(await settled(() => relay.heard.length > 0));
+  assert.deepEqual(relay.heard, [{ cancel: true }]);
+  relay.page.postMessage({ status: 200 }); // the page had answered meanwhile: let go
+  relay.page.postMessage({ chunk: new Uint8Array([1]) });
+  assert.equal(await (await early.fetch("y")).text(), "net");
+  relay.close();
+  // Dropped before any fetch (the decoder found a kept copy): a fetch does not wait for the page.
+  const second = relayedToDecoder();
+  const later = fromPage(second.download, async (url) => (network.push(url), new Response("net")));
+  later.drop();
+  assert.equal(await (await later.fetch("z")).text(), "net");
+  assert.deepEqual(network, ["y", "z"]);
+  assert.ok(await settled(() => second.heard.length > 0));
+  assert.deepEqual(second.heard, [{ cancel: true }]);
+  second.close();
 });
 
 /** A scope as fakeScope's, with Cache Storage `caches`, whose fetch records each request's signal. */

@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { askPageForDecoders, DECODE, endDecoders, serveDecoders, startDecoders } from "../../kdsite/static/decoders.js";
+import {
+  askPageForDecoders, DECODE, endDecoders, offerDownload, serveDecoders, startDecoders,
+} from "../../kdsite/static/decoders.js";
 
 const JOBS = [
   { url: "https://example.test/_kd/pyodide/pyodide.asm.wasm.xz", sha256: "aa", label: "wasm", priority: "high" },
@@ -153,4 +155,136 @@ test("a Python worker's decoders end with it", async () => {
   endDecoders(worker); // the supervisor replaced or stopped the worker
   assert.ok(made.every((d) => d.terminated));
   for (const { port } of threads) port.close();
+});
+
+/** A download as early.js' startFirstDownload makes one, of `url`: its body relays `chunks` (and
+ * stays open if `endless`); `none` for no download, `body: null` for an answer without one.
+ * `cancelled()` counts cancel() calls, `stopped` resolves at the first. */
+function pageDownload(url, { chunks = [], endless = false, none = false, status = 200, body = undefined } = {}) {
+  let cancelled = 0;
+  let bodyStopped;
+  const stopped = new Promise((resolve) => (bodyStopped = resolve));
+  let source;
+  const stream = new ReadableStream({
+    start(controller) {
+      source = controller;
+      for (const chunk of chunks) controller.enqueue(chunk);
+      if (!endless) controller.close();
+    },
+  });
+  const response = none ? null : { response: new Response(body === null ? null : stream, { status }), waitedMs: 12 };
+  // cancel() stops the download as early.js' does (an AbortController's abort): its body errors.
+  const cancel = () => {
+    cancelled++;
+    bodyStopped(true);
+    try {
+      source.error(new DOMException("The download was stopped.", "AbortError"));
+    } catch {
+      // it had ended
+    }
+  };
+  return { download: { url, response: Promise.resolve(response), cancel }, cancelled: () => cancelled, stopped };
+}
+
+/** Every message `port` hears until one passes `last`; then the port is closed unless `keepOpen`. */
+function heardUntil(port, last, keepOpen = false) {
+  const heard = [];
+  return new Promise((resolve) => {
+    port.onmessage = ({ data }) => {
+      heard.push(data);
+      if (last(data)) (keepOpen || port.close(), resolve(heard));
+    };
+  });
+}
+
+const JOBS_SIZED = JOBS.map((job) => ({ ...job, packedSize: 5 }));
+
+test("the download early.js began goes to its file's decoder, relayed chunk by chunk and moved, not copied", async () => {
+  const { worker, scope } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  const chunks = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])];
+  const buffers = chunks.map((c) => c.buffer);
+  const page = pageDownload(JOBS[0].url, { chunks });
+  offerDownload(worker, page.download); // early.js, once decoders.js has arrived
+  startDecoders(worker, JOBS_SIZED, Decoder);
+  const [first, second] = made.map((d) => d.sent[0]);
+  assert.ok(first.download, "the wasm's decoder is handed it");
+  assert.equal(second.download, undefined, "no other decoder is");
+  const heard = await heardUntil(first.download, (data) => data.end || data.error);
+  assert.deepEqual(heard[0], { status: 200 });
+  assert.deepEqual(heard.filter((m) => m.chunk).map((m) => [...m.chunk]), [[1, 2, 3], [4, 5]]);
+  // All 5 bytes in: the next download may begin (arrival.js' whenNearlyArrived, judged here).
+  assert.deepEqual(heard.slice(-2), [{ nearly: true }, { end: true }]);
+  assert.ok(buffers.every((b) => b.byteLength === 0), "each chunk's bytes were moved to the decoder");
+  assert.equal(page.cancelled(), 0);
+  serveDecoders(worker, [], Decoder);
+  for (const { port } of await askPageForDecoders(scope, JOBS_SIZED)) port.close();
+});
+
+test("the decoders started for the worker's own request, before early.js' own start, get the download too", async () => {
+  const { worker, scope } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  const page = pageDownload(JOBS[0].url, { chunks: [new Uint8Array([1])] });
+  offerDownload(worker, page.download);
+  serveDecoders(worker, [], Decoder); // supervisor.js served the worker's request first
+  const threads = await askPageForDecoders(scope, JOBS);
+  startDecoders(worker, JOBS, Decoder); // early.js, too late: nothing more happens
+  assert.equal(made.length, 2);
+  const heard = await heardUntil(made[0].sent[0].download, (data) => data.end || data.error);
+  assert.deepEqual(heard.at(-1), { end: true });
+  assert.equal(page.cancelled(), 0);
+  for (const { port } of threads) port.close();
+});
+
+test("with no download (an earlier visit kept the file) its decoder hears {none}; a failed status, or no body, ends it", async () => {
+  const cases = [[{ none: true }, [{ none: true }]], [{ status: 404 }, [{ status: 404 }]], [{ body: null }, [{ status: 200 }, { end: true }]]];
+  for (const [options, expected] of cases) {
+    const { worker } = workerPair();
+    const { Decoder, made } = fakeDecoderClass();
+    const page = pageDownload(JOBS[0].url, options);
+    offerDownload(worker, page.download);
+    startDecoders(worker, JOBS, Decoder);
+    const heard = await heardUntil(made[0].sent[0].download, (data) => data.none || data.end || data.status === 404);
+    assert.deepEqual(heard, expected);
+    endDecoders(worker);
+  }
+});
+
+test("a download no decoder takes is cancelled: of no job's file, its decoder not started, decoders there already, the worker ended", async () => {
+  const other = (download) => ({ ...download, url: "https://example.test/other.xz" });
+  const cases = [
+    [(worker, Decoder, download) => (offerDownload(worker, other(download)), startDecoders(worker, JOBS, Decoder))],
+    [(worker, Decoder, download) => (offerDownload(worker, download), startDecoders(worker, JOBS, Decoder)), (index) => (index === 0 ? "throw" : null)],
+    [(worker, Decoder, download) => (startDecoders(worker, JOBS, Decoder), offerDownload(worker, download))],
+    [(worker, Decoder, download) => (offerDownload(worker, download), endDecoders(worker))],
+  ];
+  for (const [start, fail] of cases) {
+    const { worker } = workerPair();
+    const { Decoder, made } = fakeDecoderClass(fail);
+    const page = pageDownload(JOBS[0].url, { chunks: [new Uint8Array([1])] });
+    start(worker, Decoder, page.download);
+    assert.equal(page.cancelled(), 1);
+    assert.ok(made.every((d) => !d.sent[0].download));
+    endDecoders(worker);
+  }
+});
+
+test("the page stops its download when the decoder asks, fails, or ends with its Python worker", async () => {
+  for (const how of ["cancel", "error", "end"]) {
+    const { worker } = workerPair();
+    const { Decoder, made } = fakeDecoderClass();
+    const page = pageDownload(JOBS[0].url, { chunks: [new Uint8Array([1])], endless: true });
+    offerDownload(worker, page.download);
+    startDecoders(worker, JOBS, Decoder);
+    const port = made[0].sent[0].download;
+    const first = await heardUntil(port, (data) => "chunk" in data, true);
+    assert.equal(first.length, 2); // {status}, then the chunk
+    if (how === "cancel") port.postMessage({ cancel: true }); // boot-fetch.js' fromPage
+    if (how === "error") made[0].dispatchEvent(new Event("error", { cancelable: true }));
+    if (how === "end") endDecoders(worker);
+    assert.equal(await page.stopped, true, how);
+    assert.equal(page.cancelled(), 1, how);
+    port.close();
+    endDecoders(worker);
+  }
 });

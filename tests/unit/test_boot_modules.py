@@ -3,6 +3,7 @@ worker's and the decoder threads' static module graph, read from the scripts the
 
 from __future__ import annotations
 
+import json
 import posixpath
 import shutil
 
@@ -53,3 +54,15 @@ def test_pages_with_widgets_list_them_for_early_js_and_pages_without_do_not(buil
         assert listed in (built_site / page).read_text(encoding="utf-8")
     for page in ("embedding.html", "404.html"):
         assert "data-kd-boot-modules" not in (built_site / page).read_text(encoding="utf-8")
+
+
+def test_pages_with_widgets_name_the_download_early_js_begins_and_it_is_the_boots_first(built_site):
+    # early.js begins the wasm's .xz itself; the decoder of the first file boot-files.js lists gets it.
+    first = built_site / "_kd" / "pyodide" / "boot-files.js"
+    files = json.loads(first.read_text(encoding="utf-8").split("=", 1)[1].rstrip().rstrip(";"))["files"]
+    named = f"pyodide/{files[0]['packed']}"
+    assert (built_site / "_kd" / named).is_file()
+    for page in ("training.html", "glossary/knowledge-distillation.html"):
+        assert f'data-kd-first-download="{named}"' in (built_site / page).read_text(encoding="utf-8")
+    for page in ("embedding.html", "404.html"):
+        assert "data-kd-first-download" not in (built_site / page).read_text(encoding="utf-8")
