@@ -185,7 +185,8 @@ async function keptCopyPresent(scope, url, sha256) {
  * {done: true}; or, once, {error, damaged}: a message naming `job.label`, damaged true when the
  * file is not xz or not the build's. `signal` (an AbortSignal) stops the download. arrived() is
  * called when the next download should start: once the rest of this one will arrive within a
- * round trip (whenNearlyArrived, with `job.packedSize`), else when it is over.
+ * round trip (whenNearlyArrived, with `job.packedSize`; for a download the page began, when the
+ * page says so: fromPage's `nearly`), else when it is over.
  */
 export async function decodeJob(fetchFn, job, post, turn = Promise.resolve(), arrived = () => {}, signal = undefined) {
   await turn;
@@ -244,7 +245,7 @@ const abortOf = (signal) =>
  * arrive within a round trip (it sees when the chunks arrive; this thread may start long after
  * the first ones). It is `fetchFn` when the page has none ({none}), for any later fetch, and
  * after drop(). drop() asks the page to stop its download, if not over, and lets go of what it
- * still relays; so do an abort of the fetch's `signal` (also while it waits for the page's answer)
+ * still relays (a body already handed out fails); so do an abort of the fetch's `signal` (also while it waits for the page's answer)
  * and a cancel of the body. Chunks that come before the fetch wait in the body.
  */
 export function fromPage(port, fetchFn) {
@@ -259,7 +260,8 @@ export function fromPage(port, fetchFn) {
   let shut = false; // the body is closed, errored or cancelled: it takes nothing more
   const end = (how) => shut || ((shut = true), how());
   const drop = () => {
-    if (!taken) end(() => stream.close()); // never handed out
+    // What still comes is let go: never handed out, the body just ends; else it fails.
+    end(() => (taken ? stream.error(new DOMException("The page's download was stopped.", "AbortError")) : stream.close()));
     if (!over && !stopped) port.postMessage({ cancel: true });
     stopped = true;
   };
@@ -277,6 +279,10 @@ export function fromPage(port, fetchFn) {
   const fetch = async (url, init = {}) => {
     const { signal } = init;
     if (taken || stopped) return fetchFn(url, init);
+    if (signal && signal.aborted) {
+      drop();
+      throw signal.reason;
+    }
     let answer;
     try {
       answer = await (signal ? Promise.race([headed, abortOf(signal)]) : headed);

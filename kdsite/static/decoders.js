@@ -35,6 +35,7 @@ const waiting = new WeakMap(); // Python worker -> decoders started before it as
 const ended = new WeakSet(); // Python workers terminated: never given decoders again
 const relays = new WeakMap(); // decoder -> the AbortController of the download relayed to it
 const offered = new WeakMap(); // Python worker -> the download early.js began, until a decoder takes it
+const handled = new WeakSet(); // downloads offered once: a second offer of one changes nothing
 
 /** End `decoder`, and the download the page relays to it, if any. */
 function stop(decoder) {
@@ -45,8 +46,8 @@ function stop(decoder) {
 /**
  * Relay `download` (early.js' startFirstDownload: {response, cancel()}, response a Promise of
  * {response, waitedMs} or of null) of a file of `size` bytes over `port` to the decoder thread
- * given its other end: {status}, then (when the status is OK) {chunk} (a Uint8Array,
- * moved, not copied) as each arrives, {nearly} once the rest should arrive within a round trip
+ * given its other end: {status}, then (when the status is OK) {chunk} (a Uint8Array whose
+ * buffer is moved, not copied) as each arrives, {nearly} once the rest should arrive within a round trip
  * (arrival.js' whenNearlyArrived, judged here, where the chunks arrive: the decoder may start
  * long after the first ones), then {end} or {error}; or {none} when there is no download (a kept
  * copy was found, or the request failed: the decoder then does as it would have). After a status
@@ -83,16 +84,18 @@ async function relay(download, size, port, signal) {
   const reader = response.body.getReader();
   try {
     for (let step = await reader.read(); !step.done; step = await reader.read()) {
-      const chunk = step.value;
-      const size = chunk.byteLength;
-      // Moved when it is its buffer's only view (as browsers make them), else copied.
-      const whole = chunk.byteOffset === 0 && size === chunk.buffer.byteLength;
-      port.postMessage({ chunk }, whole ? [chunk.buffer] : []);
+      // Moved: a view that shares its buffer (browsers make none) is copied first, alone.
+      const whole = step.value.byteOffset === 0 && step.value.byteLength === step.value.buffer.byteLength;
+      const chunk = whole ? step.value : step.value.slice();
+      const size = chunk.byteLength; // read first: moving the buffer empties the view
+      port.postMessage({ chunk }, [chunk.buffer]);
       nearly(size);
     }
     if (!cancelled) port.postMessage({ end: true });
   } catch (err) {
-    if (!cancelled) port.postMessage({ error: String((err && err.message) || err) });
+    if (cancelled) return;
+    download.cancel(); // it failed, or could not be passed on: nothing more will be read
+    port.postMessage({ error: String((err && err.message) || err) });
   }
 }
 
@@ -103,6 +106,8 @@ async function relay(download, size, port, signal) {
  * started already, when they are started for other files, and when `worker` ends.
  */
 export function offerDownload(worker, download) {
+  if (handled.has(download)) return; // offered already, by early.js or supervisor.js
+  handled.add(download);
   if (started.has(worker) || ended.has(worker)) return void download.cancel();
   offered.set(worker, download);
 }
@@ -114,6 +119,7 @@ export function offerDownload(worker, download) {
 function spawn(worker, jobs, Worker) {
   let download = offered.get(worker) || null;
   offered.delete(worker);
+  if (download && download.cancelled) download = null; // cancelled while on offer: nothing to hand
   let handed = false;
   const failedEarly = [];
   const report = (index) => (handed ? worker.postMessage({ type: DECODER_FAILED, index }) : failedEarly.push(index));

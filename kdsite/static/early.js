@@ -55,21 +55,29 @@ function preloadBootModules() {
  * only small scripts (measured, `make bench`). decoders.js hands the download to that decoder
  * (offerDownload). Not when an earlier visit kept the decompressed file: the decoder then uses
  * that copy, and a reader's data plan is spent on nothing. The lookup is looser than the
- * decoder's own (boot-fetch.js' keptCopyPresent: any cache's copy of the original will do, of
- * any build), as it only decides whether to begin early: a copy that turns out not to be the
- * build's costs this head start, once. Returns {url, response, asked, cancel()} (response: a
- * Promise of {response, waitedMs}, waitedMs how long the request waited for its answer, or of
- * null when there is no download; `asked`, a Promise that resolves once the request is made, or
- * known not to be; cancel() stops it, also before its answer) or null.
+ * decoder's own (boot-fetch.js' keptCopyPresent: a copy of any build will do), as it only
+ * decides whether to begin early: a copy that turns out not to be the
+ * build's costs this head start, once. Returns {url, response, asked, cancel(), cancelled}
+ * (response: a Promise of {response, waitedMs}, waitedMs how long the request waited for its
+ * answer, or of null when there is no download; `asked`, a Promise that resolves once the request
+ * is made, or known not to be; cancel() stops it, also before its answer) or null.
  */
+// boot-fetch.js' DECODED_CACHE (tests/unit/test_boot_modules.py checks they agree): this script
+// imports nothing, so that nothing is fetched before the worker starts.
+const DECODED_CACHE = "kdsite:decoded";
+const LOOKUP_MS = 200;
+
 function startFirstDownload() {
   const script = document.querySelector("script[data-kd-first-download]");
   if (!script || !script.dataset.kdFirstDownload) return null;
   const url = new URL(`../${script.dataset.kdFirstDownload}`, import.meta.url);
   const kept = new URL(url.href.replace(/\.xz$/, ""));
   const stop = new AbortController();
-  const found = Promise.resolve()
-    .then(() => (self.caches ? caches.match(kept.href) : null))
+  // The decoded cache only (boot-fetch.js' DECODED_CACHE): the service worker's may be busy
+  // writing its precache. A lookup that has not answered in LOOKUP_MS counts as no copy, so a
+  // stuck Cache Storage holds nothing back (the decoder then finds any copy itself).
+  const lookup = Promise.resolve().then(() => (self.caches ? caches.match(kept.href, { cacheName: DECODED_CACHE }) : null));
+  const found = Promise.race([lookup, new Promise((resolve) => setTimeout(resolve, LOOKUP_MS, null))])
     .catch(() => null); // no Cache Storage here (e.g. an opaque origin): no copy either
   const download = () => {
     const asked = performance.now();
@@ -79,13 +87,26 @@ function startFirstDownload() {
   const response = found.then((copy) => (copy || stop.signal.aborted ? null : download()));
   response.catch(() => {}); // the decoder downloads the file itself
   const asked = found.then(() => {}); // after response's: the request has been made, or will not be
-  return { url: url.href, response, asked, cancel: () => stop.abort() };
+  return {
+    url: url.href,
+    response,
+    asked,
+    cancel: () => stop.abort(),
+    get cancelled() {
+      return stop.signal.aborted;
+    },
+  };
 }
 
 if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
   try {
     const worker = new Worker(WORKER_URL, WORKER_OPTIONS);
-    const firstDownload = startFirstDownload(); // after: worker.js is asked for first
+    let firstDownload = null;
+    try {
+      firstDownload = startFirstDownload(); // after: worker.js is asked for first
+    } catch {
+      // no head start: the decoder downloads the file itself
+    }
     // Everything else this script fetches comes after the wasm's request: over HTTP/1.1 (six
     // connections to a host) the scripts would otherwise go first and hold it back by two
     // round trips (measured, mobile link: asked for at 1.2 s, not 0.7 s).
@@ -97,9 +118,11 @@ if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
       events.push(event);
     };
     for (const type of ["message", "error", "messageerror"]) worker.addEventListener(type, keep);
-    // Its decoder threads (decoders.js) start now, with the files boot-files.js lists: the
-    // downloads then begin while the worker is still loading its own scripts. The worker's
-    // request for them (it asks, also before it is adopted) is answered once they have started.
+    // Its decoder threads (decoders.js) start once the wasm's request is made, with the files
+    // boot-files.js lists: the downloads then begin while the worker is still loading its own
+    // scripts. The worker's request for them (it asks, also before it is adopted) is answered
+    // once they have started. The wasm's download goes to its decoder, whoever starts it
+    // (supervisor.js offers it too, when it adopts the worker).
     const decoders = afterIt.then(() => import("./decoders.js"));
     if (firstDownload) decoders.then((module) => module.offerDownload(worker, firstDownload), firstDownload.cancel);
     const jobs = afterIt.then(() => Promise.all([import("./boot-fetch.js"), import("../pyodide/boot-files.js")])).then(
@@ -110,10 +133,11 @@ if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
       if (list) module.startDecoders(worker, list);
       else if (firstDownload) firstDownload.cancel(); // no decoders: the worker fetches the originals
       module.serveDecoders(worker, events);
-    }, () => {});
+    }, () => firstDownload && firstDownload.cancel());
     early = {
       worker,
       events,
+      firstDownload,
       stopKeeping() {
         for (const type of ["message", "error", "messageerror"]) worker.removeEventListener(type, keep);
       },
@@ -123,7 +147,7 @@ if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
   }
 }
 
-/** Hand over the worker started early, once: {worker, events, stopKeeping()} or null. */
+/** Hand over the worker started early, once: {worker, events, firstDownload, stopKeeping()} or null. */
 export function adoptEarlyWorker() {
   const adopted = early;
   early = null;

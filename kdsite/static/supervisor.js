@@ -7,7 +7,7 @@
 // not load, Python could not start (the worker's fatal "error"), or it did not start in time.
 
 import { HOW_TO_FIX } from "./advice.js";
-import { endDecoders, serveDecoders } from "./decoders.js";
+import { endDecoders, offerDownload, serveDecoders } from "./decoders.js";
 import { adoptEarlyWorker, WORKER_OPTIONS, WORKER_URL } from "./early.js";
 import { isAnswer, MSG } from "./protocol.js";
 
@@ -138,6 +138,8 @@ export function superviseWorker(handlers, limits) {
     }
     worker = mine;
     // The worker asks for its decoder threads; early.js may already have served an adopted one.
+    // The wasm's download early.js began goes to them, whether early.js or this starts them.
+    if (adopted && adopted.firstDownload) offerDownload(mine, adopted.firstDownload);
     serveDecoders(mine, adopted ? adopted.events : []);
     // Events of a worker already replaced are ignored.
     mine.addEventListener("message", (event) => {

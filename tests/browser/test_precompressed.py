@@ -151,10 +151,14 @@ def test_the_page_begins_the_wasm_download_once_and_not_when_a_visit_kept_it(pag
     # early.js asks for the wasm's .xz as the page starts, and its decoder thread gets that
     # download rather than asking again.
     requests = pyodide_requests(page)
+    scripts: list[str] = []  # everything early.js and the threads it starts ask for, in order
+    page.on("request", lambda r: scripts.append(r.url.rsplit("/", 1)[-1]) if "/_kd/" in r.url else None)
     url, _originals = first_visit(page, xz_site)
     assert page.evaluate(PAGE_XZ) == ["pyodide.asm.wasm.xz"]
     names = [r.rsplit("/", 1)[-1] for r in requests]
     assert names.count("pyodide.asm.wasm.xz") == 1, names
+    # Before the scripts early.js preloads (over HTTP/1.1 they would hold it back).
+    assert scripts.index("pyodide.asm.wasm.xz") < scripts.index("unxz-worker.js"), scripts
     # The next visit finds the copy the first kept: the page asks for nothing.
     requests.clear()
     page.goto("about:blank")

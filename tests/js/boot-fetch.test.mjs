@@ -412,6 +412,18 @@ test("fromPage: a fetch aborted while the page has not answered asks it to stop;
   relay.page.postMessage({ chunk: new Uint8Array([1]) });
   assert.equal(await (await early.fetch("y")).text(), "net");
   relay.close();
+  // Aborted before the fetch (a {check} came while the decoder looked for a kept copy), though
+  // the page had answered: nothing is handed out, and the page is asked to stop.
+  const third = relayedToDecoder();
+  const aborted = fromPage(third.download, async () => assert.fail("the network is not asked"));
+  third.page.postMessage({ status: 200 });
+  await settled(() => false, 20);
+  const gone = new AbortController();
+  gone.abort();
+  await assert.rejects(aborted.fetch("w", { signal: gone.signal }));
+  assert.ok(await settled(() => third.heard.length > 0));
+  assert.deepEqual(third.heard, [{ cancel: true }]);
+  third.close();
   // Dropped before any fetch (the decoder found a kept copy): a fetch does not wait for the page.
   const second = relayedToDecoder();
   const later = fromPage(second.download, async (url) => (network.push(url), new Response("net")));

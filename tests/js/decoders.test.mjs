@@ -199,6 +199,14 @@ function heardUntil(port, last, keepOpen = false) {
 
 const JOBS_SIZED = JOBS.map((job) => ({ ...job, packedSize: 5 }));
 
+/** Whether `promise` settles within a number of event-loop turns (not a time): its value, or a timeout. */
+async function within(promise, turns = 10_000) {
+  let result = { timedOut: true };
+  promise.then((value) => (result = { value }));
+  for (let turn = 0; turn < turns && result.timedOut; turn++) await new Promise((resolve) => setImmediate(resolve));
+  return result;
+}
+
 test("the download early.js began goes to its file's decoder, relayed chunk by chunk and moved, not copied", async () => {
   const { worker, scope } = workerPair();
   const { Decoder, made } = fakeDecoderClass();
@@ -246,6 +254,7 @@ test("with no download (an earlier visit kept the file) its decoder hears {none}
     startDecoders(worker, JOBS, Decoder);
     const heard = await heardUntil(made[0].sent[0].download, (data) => data.none || data.end || data.status === 404);
     assert.deepEqual(heard, expected);
+    if (options.status === 404) assert.equal(page.cancelled(), 1, "nothing of it is wanted");
     endDecoders(worker);
   }
 });
@@ -282,9 +291,35 @@ test("the page stops its download when the decoder asks, fails, or ends with its
     if (how === "cancel") port.postMessage({ cancel: true }); // boot-fetch.js' fromPage
     if (how === "error") made[0].dispatchEvent(new Event("error", { cancelable: true }));
     if (how === "end") endDecoders(worker);
-    assert.equal(await page.stopped, true, how);
+    assert.deepEqual(await within(page.stopped), { value: true }, how);
     assert.equal(page.cancelled(), 1, how);
     port.close();
     endDecoders(worker);
   }
+});
+
+test("a download offered twice (early.js, then supervisor.js on adopting the worker) goes to its decoder once", async () => {
+  const { worker } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  const page = pageDownload(JOBS[0].url, { chunks: [new Uint8Array([1])] });
+  offerDownload(worker, page.download);
+  startDecoders(worker, JOBS, Decoder);
+  offerDownload(worker, page.download); // already taken: nothing happens
+  assert.equal(page.cancelled(), 0);
+  const heard = await heardUntil(made[0].sent[0].download, (data) => data.end || data.error);
+  assert.deepEqual(heard.at(-1), { end: true });
+  endDecoders(worker);
+});
+
+test("a download cancelled while on offer (early.js found no files to decode) is handed to no decoder", async () => {
+  const { worker } = workerPair();
+  const { Decoder, made } = fakeDecoderClass();
+  const page = pageDownload(JOBS[0].url, { chunks: [new Uint8Array([1])] });
+  let cancelled = false;
+  const download = { ...page.download, cancel: () => ((cancelled = true), page.download.cancel()), get cancelled() { return cancelled; } };
+  offerDownload(worker, download);
+  download.cancel();
+  startDecoders(worker, JOBS, Decoder);
+  assert.ok(made.every((d) => !d.sent[0].download));
+  endDecoders(worker);
 });

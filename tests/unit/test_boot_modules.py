@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import shutil
 
 import pytest
@@ -66,3 +67,7 @@ def test_pages_with_widgets_name_the_download_early_js_begins_and_it_is_the_boot
         assert f'data-kd-first-download="{named}"' in (built_site / page).read_text(encoding="utf-8")
     for page in ("embedding.html", "404.html"):
         assert "data-kd-first-download" not in (built_site / page).read_text(encoding="utf-8")
+    # early.js looks for a kept copy in the cache boot-fetch.js keeps them in, named in both.
+    cache = re.compile(r'const DECODED_CACHE = "([^"]+)";')
+    assert cache.search((STATIC_DIR / "early.js").read_text()).group(1) == \
+        cache.search((STATIC_DIR / "boot-fetch.js").read_text().replace("export const", "const")).group(1)
