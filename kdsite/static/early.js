@@ -47,6 +47,11 @@ function preloadBootModules() {
   }
 }
 
+// boot-fetch.js' DECODED_CACHE (tests/unit/test_boot_modules.py checks they agree): this script
+// imports nothing, so that nothing is fetched before the worker starts.
+const DECODED_CACHE = "kdsite:decoded";
+const LOOKUP_MS = 200;
+
 /**
  * Start the boot's first download, the runtime's WebAssembly (`data-kd-first-download` on this
  * script's element: its .xz, relative to `_kd/`), from the page, now: the decoder thread that
@@ -56,17 +61,12 @@ function preloadBootModules() {
  * (offerDownload). Not when an earlier visit kept the decompressed file: the decoder then uses
  * that copy, and a reader's data plan is spent on nothing. The lookup is looser than the
  * decoder's own (boot-fetch.js' keptCopyPresent: a copy of any build will do), as it only
- * decides whether to begin early: a copy that turns out not to be the
- * build's costs this head start, once. Returns {url, response, asked, cancel(), cancelled}
+ * decides whether to begin early: a copy that turns out not to be the build's costs this head
+ * start, once. Returns {url, response, asked, cancel(), cancelled}
  * (response: a Promise of {response, waitedMs}, waitedMs how long the request waited for its
  * answer, or of null when there is no download; `asked`, a Promise that resolves once the request
  * is made, or known not to be; cancel() stops it, also before its answer) or null.
  */
-// boot-fetch.js' DECODED_CACHE (tests/unit/test_boot_modules.py checks they agree): this script
-// imports nothing, so that nothing is fetched before the worker starts.
-const DECODED_CACHE = "kdsite:decoded";
-const LOOKUP_MS = 200;
-
 function startFirstDownload() {
   const script = document.querySelector("script[data-kd-first-download]");
   if (!script || !script.dataset.kdFirstDownload) return null;
@@ -76,7 +76,8 @@ function startFirstDownload() {
   // The decoded cache only (boot-fetch.js' DECODED_CACHE): the service worker's may be busy
   // writing its precache. A lookup that has not answered in LOOKUP_MS counts as no copy, so a
   // stuck Cache Storage holds nothing back (the decoder then finds any copy itself).
-  const lookup = Promise.resolve().then(() => (self.caches ? caches.match(kept.href, { cacheName: DECODED_CACHE }) : null));
+  const lookup = Promise.resolve().then(() =>
+    self.caches ? caches.match(kept.href, { cacheName: DECODED_CACHE }) : null);
   const found = Promise.race([lookup, new Promise((resolve) => setTimeout(resolve, LOOKUP_MS, null))])
     .catch(() => null); // no Cache Storage here (e.g. an opaque origin): no copy either
   const download = () => {
