@@ -245,8 +245,9 @@ const abortOf = (signal) =>
  * arrive within a round trip (it sees when the chunks arrive; this thread may start long after
  * the first ones). It is `fetchFn` when the page has none ({none}), for any later fetch, and
  * after drop(). drop() asks the page to stop its download, if not over, and lets go of what it
- * still relays (a body already handed out fails); so do an abort of the fetch's `signal` (also while it waits for the page's answer)
- * and a cancel of the body. Chunks that come before the fetch wait in the body.
+ * still relays (a body already handed out fails); so do an abort of the fetch's `signal` (also
+ * while it waits for the page's answer) and a cancel of the body. Chunks that come before the
+ * fetch wait in the body.
  */
 export function fromPage(port, fetchFn) {
   let head;
@@ -292,7 +293,7 @@ export function fromPage(port, fetchFn) {
     }
     if (answer.none || taken || stopped) return fetchFn(url, init);
     taken = true;
-    if (signal) signal.addEventListener("abort", () => (drop(), end(() => stream.error(signal.reason))));
+    if (signal) signal.addEventListener("abort", drop); // the body, handed out, fails
     const { status } = answer;
     return { ok: status >= 200 && status < 300, status, body, nearly };
   };

@@ -47,9 +47,9 @@ function stop(decoder) {
  * Relay `download` (early.js' startFirstDownload: {response, cancel()}, response a Promise of
  * {response, waitedMs} or of null) of a file of `size` bytes over `port` to the decoder thread
  * given its other end: {status}, then (when the status is OK) {chunk} (a Uint8Array whose
- * buffer is moved, not copied) as each arrives, {nearly} once the rest should arrive within a round trip
- * (arrival.js' whenNearlyArrived, judged here, where the chunks arrive: the decoder may start
- * long after the first ones), then {end} or {error}; or {none} when there is no download (a kept
+ * buffer is moved, not copied) as each arrives, {nearly} once the rest should arrive within a
+ * round trip (arrival.js' whenNearlyArrived, judged here, where the chunks arrive: the decoder
+ * may start long after the first ones), then {end} or {error}; or {none} when there is no download (a kept
  * copy was found, or the request failed: the decoder then does as it would have). After a status
  * that is not OK nothing follows. A {cancel} from the decoder stops the download, as does
  * `signal` (an AbortSignal: the decoder was ended). The page reads it as fast as it arrives, so
@@ -87,9 +87,9 @@ async function relay(download, size, port, signal) {
       // Moved: a view that shares its buffer (browsers make none) is copied first, alone.
       const whole = step.value.byteOffset === 0 && step.value.byteLength === step.value.buffer.byteLength;
       const chunk = whole ? step.value : step.value.slice();
-      const size = chunk.byteLength; // read first: moving the buffer empties the view
+      const bytes = chunk.byteLength; // read first: moving the buffer empties the view
       port.postMessage({ chunk }, [chunk.buffer]);
-      nearly(size);
+      nearly(bytes);
     }
     if (!cancelled) port.postMessage({ end: true });
   } catch (err) {

@@ -50,7 +50,6 @@ function preloadBootModules() {
 // boot-fetch.js' DECODED_CACHE (tests/unit/test_boot_modules.py checks they agree): this script
 // imports nothing, so that nothing is fetched before the worker starts.
 const DECODED_CACHE = "kdsite:decoded";
-const LOOKUP_MS = 200;
 
 /**
  * Start the boot's first download, the runtime's WebAssembly (`data-kd-first-download` on this
@@ -74,11 +73,10 @@ function startFirstDownload() {
   const kept = new URL(url.href.replace(/\.xz$/, ""));
   const stop = new AbortController();
   // The decoded cache only (boot-fetch.js' DECODED_CACHE): the service worker's may be busy
-  // writing its precache. A lookup that has not answered in LOOKUP_MS counts as no copy, so a
-  // stuck Cache Storage holds nothing back (the decoder then finds any copy itself).
-  const lookup = Promise.resolve().then(() =>
-    self.caches ? caches.match(kept.href, { cacheName: DECODED_CACHE }) : null);
-  const found = Promise.race([lookup, new Promise((resolve) => setTimeout(resolve, LOOKUP_MS, null))])
+  // writing its precache. (A Cache Storage that never answered would stall the decoders' own
+  // lookup, boot-fetch.js' keptCopyPresent, as much.)
+  const found = Promise.resolve()
+    .then(() => (self.caches ? caches.match(kept.href, { cacheName: DECODED_CACHE }) : null))
     .catch(() => null); // no Cache Storage here (e.g. an opaque origin): no copy either
   const download = () => {
     const asked = performance.now();
