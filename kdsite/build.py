@@ -27,7 +27,7 @@ from kdsite.offline_zip import write_offline_zip
 from kdsite.publish import SERVICE_WORKER, write_publish_files
 from kdsite.pyodide.file_bundle import FILE_BOOT_DIR, write_file_bundle
 from kdsite.pyodide.precompress import precompress_runtime
-from kdsite.render import make_environment, render_page
+from kdsite.render import INLINE_DIR, make_environment, render_page
 from kdsite.urls import figure_path
 
 # Written into every output so a later build knows the folder is its own to replace.
@@ -194,7 +194,7 @@ def _write_site(config: Config, files: dict[str, str], with_widgets: bool, page_
         copy_content_files(config.content_dir, staging)
         # sw.js is a template for the service worker written at the site root.
         shutil.copytree(STATIC_DIR, staging / "_kd" / "static",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER, FILE_BOOT_DIR))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.py", SERVICE_WORKER, FILE_BOOT_DIR, INLINE_DIR))
         if with_widgets:
             _write_runtime(config, staging / "_kd" / "pyodide")
             # Hosts leave wheels and zips as they are, and some compress nothing: the worker fetches

@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 
 from markupsafe import escape
 
-# Only the site's own files may run, load or be fetched; no inline script or style anywhere.
+# Only the site's own files may run, load or be fetched; no inline script or style, but for
+# what `policy` allows by hash (a page with widgets: kdsite/render.py; 404.html: publish.py).
 # 'wasm-unsafe-eval' allows compiling WebAssembly (not eval). Pyodide compiles in the Web
 # Worker, which a <meta> policy does not reach, so it matters only if a host sends this policy
 # as a header too. data: images are allowed to scripts and CSS; Markdown never emits them

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from kdsite.boot_modules import boot_modules
 from kdsite.content import chapters, glossary_entries
-from kdsite.csp import CONTENT_SECURITY_POLICY
+from kdsite.csp import CONTENT_SECURITY_POLICY, policy, source_hash
 from kdsite.figures import figure_scripts
 from kdsite.files import STATIC_DIR
 from kdsite.markdown.parser import render
@@ -19,6 +19,33 @@ from kdsite.model import GLOSSARY, Page, Widget
 from kdsite.pyodide.precompress import CORE, SUFFIX
 from kdsite.urls import canonical_url
 from kdsite.widgets import WIDGETS
+
+# Scripts pages carry inline live under static/inline/, which the build does not copy.
+INLINE_DIR = "inline"
+
+# The inline <script> that begins the runtime's download on every page with widgets, as the
+# <head> is parsed: early.js, which took it over, arrives a round trip later (on a mobile link
+# its request then also waits for a connection the stylesheets hold), and the download is the
+# wait there (measured, `make bench`, mobile link: Python live 0.08-0.17 s sooner). The only inline
+# code of those pages: their policy allows it by its sha256, and nothing else. It looks for an
+# earlier visit's decompressed copy in the decoded cache only (the service worker's may be busy
+# writing its precache), with no deadline (a Cache Storage that never answered would stall the
+# decoders' own lookup as much), and more loosely than boot-fetch.js' keptCopyPresent (any
+# build's copy will do: it only decides whether to begin early, and a copy that is not the
+# build's costs this head start, once). The download it publishes is early.js' to take
+# (takeFirstDownload); early.js cancels it when it starts no worker, and the script itself at
+# the load event if early.js never ran.
+FIRST_DOWNLOAD_SCRIPT = STATIC_DIR / INLINE_DIR / "first-download.js"
+
+
+def inline_script(path: Path) -> Markup:
+    """Return the text of `path` to place between <script> and </script> as it is. Raises
+    ValueError if the HTML parser would end or hide the script early in it ("</script", "<!--")."""
+    text = path.read_text(encoding="utf-8")
+    for bad in ("</script", "<!--"):
+        if bad in text.lower():
+            raise ValueError(f"{path}: contains {bad!r}, which would end the inline script early; remove it")
+    return Markup(text)
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -33,8 +60,12 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
     # A page with widgets lists the Python worker's scripts for early.js (boot_modules.py says why).
     env.globals["boot_modules"] = boot_modules()
-    # …and the boot's first download, which early.js begins itself (startFirstDownload says why).
+    # …and the boot's first download, begun by an inline script (FIRST_DOWNLOAD_SCRIPT says why),
+    # which such pages' policy allows by its hash.
     env.globals["first_download"] = f"pyodide/{CORE[0]}{SUFFIX}"
+    script = inline_script(FIRST_DOWNLOAD_SCRIPT)
+    env.globals["first_download_script"] = script
+    env.globals["widget_page_policy"] = policy([source_hash(script)])
     return env
 
 

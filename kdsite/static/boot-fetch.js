@@ -3,7 +3,7 @@
 // sha256 of each original in _kd/pyodide/boot-files.js): GitHub Pages sends zips and wheels as
 // they are, some hosts compress nothing, and xz sends 30 % fewer bytes than gzip. This starts
 // those downloads when the worker starts (or the page's decoder threads, started with the page,
-// already have; the page itself begins the wasm's, early.js), one after another in the order
+// already have; the page itself begins the wasm's, by an inline script), one after another in the order
 // Python needs them, and answers Pyodide's fetch() of
 // an original from its .xz: decompressed as it arrives (so WebAssembly still compiles while it
 // downloads), and checked against the build's sha256 before the stream ends, and against any

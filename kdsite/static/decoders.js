@@ -14,7 +14,7 @@
 // or it stopped with an uncaught error).
 // Page -> decoder: {job, port, after, next[, download]} (boot-fetch.js' runDecoder: `after` and
 // `next` are the batons by which the decoders pass the turn to download along, in the jobs'
-// order; `download`, a port over which the page relays the download early.js began of that
+// order; `download`, a port over which the page relays the download it began of that
 // job's file: relayDownload); decoder ->
 // port: decodeJob's messages, {checked[, bytes]} answering a {check} and {read, bytes} answering
 // a {read}; port -> decoder: {go}, {stop}, {check: url}, {download}, {read: url, sha256}
@@ -34,7 +34,7 @@ const started = new WeakMap(); // Python worker -> the decoders started for it
 const waiting = new WeakMap(); // Python worker -> decoders started before it asked: {urls, handOver}
 const ended = new WeakSet(); // Python workers terminated: never given decoders again
 const relays = new WeakMap(); // decoder -> the AbortController of the download relayed to it
-const offered = new WeakMap(); // Python worker -> the download early.js began, until a decoder takes it
+const offered = new WeakMap(); // Python worker -> the download the page began, until a decoder takes it
 const handled = new WeakSet(); // downloads offered once: a second offer of one changes nothing
 
 /** End `decoder`, and the download the page relays to it, if any. */
@@ -44,7 +44,7 @@ function stop(decoder) {
 }
 
 /**
- * Relay `download` (early.js' startFirstDownload: {response, cancel()}, response a Promise of
+ * Relay `download` (early.js' takeFirstDownload: {response, cancel()}, response a Promise of
  * {response, waitedMs} or of null) of a file of `size` bytes over `port` to the decoder thread
  * given its other end: {status}, then (when the status is OK) {chunk} (a Uint8Array whose
  * buffer is moved, not copied) as each arrives, {nearly} once the rest should arrive within a
@@ -100,8 +100,8 @@ async function relay(download, size, port, signal) {
 }
 
 /**
- * Page side: `download`, the download early.js began of one of `worker`'s boot files (its
- * startFirstDownload: {url, response, cancel()}), goes to the decoder started for that file,
+ * Page side: `download`, the download the page began of one of `worker`'s boot files (its
+ * takeFirstDownload: {url, response, cancel()}), goes to the decoder started for that file,
  * whoever starts it (startDecoders or a request served). It is cancelled if the decoders were
  * started already, when they are started for other files, and when `worker` ends.
  */

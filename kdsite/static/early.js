@@ -7,10 +7,10 @@
 // is lost. It imports nothing statically, so that nothing is fetched before the worker starts.
 // With Save-Data on (navigator.connection.saveData, the browser's data saver), nothing starts
 // here: runtime.js starts Python on the reader's first use of a widget instead.
-// Only the worker is started before anything else is fetched; then the download of the
-// runtime's WebAssembly (startFirstDownload, once a quick look in Cache Storage found no copy)
-// and the scripts the workers load; its decoder threads follow as soon as the scripts they
-// need arrive, and the wasm's is handed that download.
+// The download of the runtime's WebAssembly is begun before this runs, by an inline script of the
+// page, unless an earlier visit kept it (takeFirstDownload); this script starts the worker, then
+// fetches the scripts the workers load once the wasm's request is made; its decoder threads
+// follow as soon as the scripts they need arrive, and the wasm's is handed that download.
 
 /** The Python worker's script; supervisor.js starts it again from here after a crash. */
 export const WORKER_URL = new URL("./worker.js", import.meta.url);
@@ -47,65 +47,29 @@ function preloadBootModules() {
   }
 }
 
-// boot-fetch.js' DECODED_CACHE (tests/unit/test_boot_modules.py checks they agree): this script
-// imports nothing, so that nothing is fetched before the worker starts.
-const DECODED_CACHE = "kdsite:decoded";
-
 /**
- * Start the boot's first download, the runtime's WebAssembly (`data-kd-first-download` on this
- * script's element: its .xz, relative to `_kd/`), from the page, now: the decoder thread that
- * would ask for it starts only once its scripts, and those of the page's own import of
- * decoders.js, have arrived, about 0.8 s later on a mobile link, where the link meanwhile carries
- * only small scripts (measured, `make bench`). decoders.js hands the download to that decoder
- * (offerDownload). Not when an earlier visit kept the decompressed file: the decoder then uses
- * that copy, and a reader's data plan is spent on nothing. The lookup is looser than the
- * decoder's own (boot-fetch.js' keptCopyPresent: a copy of any build will do), as it only
- * decides whether to begin early: a copy that turns out not to be the build's costs this head
- * start, once. Returns {url, response, asked, cancel(), cancelled}
- * (response: a Promise of {response, waitedMs}, waitedMs how long the request waited for its
- * answer, or of null when there is no download; `asked`, a Promise that resolves once the request
- * is made, or known not to be; cancel() stops it, also before its answer) or null.
+ * The download of the boot's first file, the runtime's WebAssembly, that the page's inline script
+ * began as it was parsed (inline/first-download.js; kdsite/render.py), taken once: {url,
+ * response, asked, cancel(), cancelled} or null (none begun: a page opened from disk, Save-Data
+ * on, an opaque origin, or a host's policy that refused the script). `response` is a Promise of
+ * {response, waitedMs} (waitedMs: how long the request waited for its answer), or of null when
+ * there is no download (an earlier visit's copy was found); `asked` resolves once the request is
+ * made, or known not to be; cancel() stops it, also before its answer. decoders.js hands it to
+ * the wasm's decoder thread (offerDownload), which would ask for the file only once its scripts,
+ * and those of this script's import of decoders.js, have arrived: ~0.8 s later on a mobile link
+ * (measured, `make bench`).
  */
-function startFirstDownload() {
-  const script = document.querySelector("script[data-kd-first-download]");
-  if (!script || !script.dataset.kdFirstDownload) return null;
-  const url = new URL(`../${script.dataset.kdFirstDownload}`, import.meta.url);
-  const kept = new URL(url.href.replace(/\.xz$/, ""));
-  const stop = new AbortController();
-  // The decoded cache only (boot-fetch.js' DECODED_CACHE): the service worker's may be busy
-  // writing its precache. (A Cache Storage that never answered would stall the decoders' own
-  // lookup, boot-fetch.js' keptCopyPresent, as much.)
-  const found = Promise.resolve()
-    .then(() => (self.caches ? caches.match(kept.href, { cacheName: DECODED_CACHE }) : null))
-    .catch(() => null); // no Cache Storage here (e.g. an opaque origin): no copy either
-  const download = () => {
-    const asked = performance.now();
-    const answered = fetch(url, { priority: "high", signal: stop.signal });
-    return answered.then((response) => ({ response, waitedMs: performance.now() - asked }));
-  };
-  const response = found.then((copy) => (copy || stop.signal.aborted ? null : download()));
-  response.catch(() => {}); // the decoder downloads the file itself
-  const asked = found.then(() => {}); // after response's: the request has been made, or will not be
-  return {
-    url: url.href,
-    response,
-    asked,
-    cancel: () => stop.abort(),
-    get cancelled() {
-      return stop.signal.aborted;
-    },
-  };
+function takeFirstDownload() {
+  const key = Symbol.for("kdsite.firstDownload");
+  const download = self[key] || null;
+  delete self[key];
+  return download;
 }
 
+const firstDownload = takeFirstDownload();
 if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
   try {
     const worker = new Worker(WORKER_URL, WORKER_OPTIONS);
-    let firstDownload = null;
-    try {
-      firstDownload = startFirstDownload(); // after: worker.js is asked for first
-    } catch {
-      // no head start: the decoder downloads the file itself
-    }
     // Everything else this script fetches comes after the wasm's request: over HTTP/1.1 (six
     // connections to a host) the scripts would otherwise go first and hold it back by two
     // round trips (measured, mobile link: asked for at 1.2 s, not 0.7 s).
@@ -145,6 +109,8 @@ if (location.protocol !== "file:" && !PYTHON_ON_FIRST_USE) {
     // e.g. a frame sandboxed without allow-same-origin: the supervisor tries again and says why.
   }
 }
+// No worker started here (see above): nothing would take the download.
+if (!early && firstDownload) firstDownload.cancel();
 
 /** Hand over the worker started early, once: {worker, events, firstDownload, stopKeeping()} or null. */
 export function adoptEarlyWorker() {

@@ -138,7 +138,8 @@ export function superviseWorker(handlers, limits) {
     }
     worker = mine;
     // The worker asks for its decoder threads; early.js may already have served an adopted one.
-    // The wasm's download early.js began goes to them, whether early.js or this starts them.
+    // The wasm's download the page began (early.js took it) goes to them, whether early.js or
+    // this starts them.
     if (adopted && adopted.firstDownload) offerDownload(mine, adopted.firstDownload);
     serveDecoders(mine, adopted ? adopted.events : []);
     // Events of a worker already replaced are ignored.

@@ -153,8 +153,8 @@ STARTED = ("Object.fromEntries(performance.getEntriesByType('resource').reverse(
 
 
 def test_the_page_begins_the_wasm_download_once_and_not_when_a_visit_kept_it(page, xz_site):
-    # early.js asks for the wasm's .xz as the page starts, and its decoder thread gets that
-    # download rather than asking again.
+    # The page asks for the wasm's .xz as it starts (an inline script; early.js takes it over),
+    # and its decoder thread gets that download rather than asking again.
     requests = pyodide_requests(page)
     url, _originals = first_visit(page, xz_site)
     assert page.evaluate(PAGE_XZ) == ["pyodide.asm.wasm.xz"]
@@ -171,6 +171,39 @@ def test_the_page_begins_the_wasm_download_once_and_not_when_a_visit_kept_it(pag
     wait_all(page, "ready")
     assert page.evaluate(PAGE_XZ) == []
     assert not [r for r in requests if r.endswith(".xz")], requests
+
+
+def test_the_page_asks_for_the_wasm_before_early_js_has_arrived_and_only_once(page, xz_site):
+    # The page's inline script begins the download as the <head> is parsed (kdsite/render.py):
+    # with early.js held back until then, the .xz is still asked for; early.js, served after,
+    # takes that download over, and its decoder thread asks for nothing again.
+    _site, url = xz_site
+    held, asked = [], []
+
+    def hold(route):
+        return route.fallback() if asked else held.append(route)
+
+    page.route("**/_kd/static/early.js", hold)
+    requests = pyodide_requests(page)
+    with page.expect_request(lambda request: request.url.endswith("/pyodide.asm.wasm.xz"), timeout=30_000):
+        page.goto(url, wait_until="commit")
+    asked.append(True)
+    for route in held:
+        route.fallback()
+    wait_all(page, "ready")
+    assert page.evaluate(PAGE_XZ) == ["pyodide.asm.wasm.xz"]
+    names = [r.rsplit("/", 1)[-1] for r in requests]
+    assert names.count("pyodide.asm.wasm.xz") == 1, names
+
+
+def test_a_download_early_js_never_takes_is_cancelled_at_the_load_event(page, xz_site):
+    # early.js failed to arrive: nothing would ever read the download the page began, so the
+    # page's own script stops it once the load event says every script has run or failed.
+    _site, url = xz_site
+    page.route("**/_kd/static/early.js", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(url)  # returns after the load event
+    begun = "window[Symbol.for('kdsite.firstDownload')]"
+    assert page.evaluate(f"() => [typeof {begun}, {begun} && {begun}.cancelled]") == ["object", True]
 
 
 # Replace the kept snapshot by bytes that pass every check python-snapshot.js makes (its key,

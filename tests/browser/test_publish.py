@@ -190,6 +190,8 @@ def test_a_frame_without_allow_same_origin_fails_and_says_why_on_a_host_with_cor
 </body></html>""")
     server = make_server(tmp_path, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    pyodide: list[str] = []
+    page.on("request", lambda request: pyodide.append(request.url) if "/_kd/pyodide/" in request.url else None)
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/opaque.html")
         widget = page.frame_locator("#opaque").locator("[data-kd-widget]")
@@ -198,6 +200,9 @@ def test_a_frame_without_allow_same_origin_fails_and_says_why_on_a_host_with_cor
         # The runtime may still be on its way to the same end: wait for the state it settles in.
         widget.locator("xpath=self::*[@data-kd-state='error']").wait_for(timeout=90_000)
         assert "allow-same-origin" in status.inner_text()
+        # Nothing of Pyodide is downloaded for a worker that cannot start (not even the wasm the
+        # page itself begins elsewhere: kdsite/static/inline/first-download.js).
+        assert pyodide == []
     finally:
         server.shutdown()
 

@@ -157,8 +157,9 @@ test("a Python worker's decoders end with it", async () => {
   for (const { port } of threads) port.close();
 });
 
-/** A download as early.js' startFirstDownload makes one, of `url`: its body relays `chunks` (and
- * stays open if `endless`); `none` for no download, `body: null` for an answer without one.
+/** A download as the page's inline script (inline/first-download.js) makes one, of `url`: its
+ * body relays `chunks` (and stays open if `endless`); `none` for no download, `body: null` for an
+ * answer without one.
  * `cancelled()` counts cancel() calls, `stopped` resolves at the first. */
 function pageDownload(url, { chunks = [], endless = false, none = false, status = 200, body = undefined } = {}) {
   let cancelled = 0;
@@ -173,7 +174,7 @@ function pageDownload(url, { chunks = [], endless = false, none = false, status 
     },
   });
   const response = none ? null : { response: new Response(body === null ? null : stream, { status }), waitedMs: 12 };
-  // cancel() stops the download as early.js' does (an AbortController's abort): its body errors.
+  // cancel() stops the download as the page's does (an AbortController's abort): its body errors.
   const cancel = () => {
     cancelled++;
     bodyStopped(true);
@@ -207,7 +208,7 @@ async function within(promise, turns = 10_000) {
   return result;
 }
 
-test("the download early.js began goes to its file's decoder, relayed chunk by chunk and moved, not copied", async () => {
+test("the download the page began goes to its file's decoder, relayed chunk by chunk and moved, not copied", async () => {
   const { worker, scope } = workerPair();
   const { Decoder, made } = fakeDecoderClass();
   const chunks = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])];

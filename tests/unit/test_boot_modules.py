@@ -1,5 +1,6 @@
 """The scripts early.js preloads as it starts Python (kdsite/boot_modules.py): exactly the Python
-worker's and the decoder threads' static module graph, read from the scripts themselves."""
+worker's and the decoder threads' static module graph, read from the scripts themselves; and the
+inline script that begins the boot's first download before it (kdsite/render.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import re
 import shutil
 
 import pytest
+from markupsafe import escape
 
 from kdsite.boot_modules import boot_modules, static_imports
+from kdsite.csp import policy, source_hash
 from kdsite.files import STATIC_DIR
+from kdsite.render import inline_script
 
 
 def test_the_list_is_the_boot_threads_static_module_graph():
@@ -57,17 +61,34 @@ def test_pages_with_widgets_list_them_for_early_js_and_pages_without_do_not(buil
         assert "data-kd-boot-modules" not in (built_site / page).read_text(encoding="utf-8")
 
 
-def test_pages_with_widgets_name_the_download_early_js_begins_and_it_is_the_boots_first(built_site):
-    # early.js begins the wasm's .xz itself; the decoder of the first file boot-files.js lists gets it.
+def test_pages_with_widgets_begin_the_boots_first_download_inline_allowed_by_its_hash_alone(built_site):
+    # An inline script begins the wasm's .xz as the page is parsed; the decoder of the first file
+    # boot-files.js lists gets the download. The page's policy allows that script, by its hash.
     first = built_site / "_kd" / "pyodide" / "boot-files.js"
     files = json.loads(first.read_text(encoding="utf-8").split("=", 1)[1].rstrip().rstrip(";"))["files"]
-    named = f"pyodide/{files[0]['packed']}"
-    assert (built_site / "_kd" / named).is_file()
-    for page in ("training.html", "glossary/knowledge-distillation.html"):
-        assert f'data-kd-first-download="{named}"' in (built_site / page).read_text(encoding="utf-8")
+    assert (built_site / "_kd" / "pyodide" / files[0]["packed"]).is_file()
+    script = (STATIC_DIR / "inline" / "first-download.js").read_text(encoding="utf-8")
+    allowed = f'content="{escape(policy([source_hash(script)]))}"'
+    for page, root in (("training.html", ""), ("glossary/knowledge-distillation.html", "../"),
+                       ("embed/index/distillation-viz-1.html", "../../")):
+        text = (built_site / page).read_text(encoding="utf-8")
+        named = f"{root}_kd/pyodide/{files[0]['packed']}"
+        assert f'<script data-kd-first-download="{named}">{script}</script>' in text, page
+        assert allowed in text, page
+        # Before early.js, which takes the download over.
+        assert text.index("data-kd-first-download") < text.index("_kd/static/early.js"), page
     for page in ("embedding.html", "404.html"):
-        assert "data-kd-first-download" not in (built_site / page).read_text(encoding="utf-8")
-    # early.js looks for a kept copy in the cache boot-fetch.js keeps them in, named in both.
-    cache = re.compile(r'const DECODED_CACHE = "([^"]+)";')
-    assert cache.search((STATIC_DIR / "early.js").read_text()).group(1) == \
-        cache.search((STATIC_DIR / "boot-fetch.js").read_text().replace("export const", "const")).group(1)
+        text = (built_site / page).read_text(encoding="utf-8")
+        assert "data-kd-first-download" not in text and str(escape(source_hash(script))) not in text, page
+    assert not (built_site / "_kd" / "static" / "inline").exists()  # carried inline, not copied
+    # The script looks for a kept copy in the cache boot-fetch.js keeps them in.
+    cache = re.search(r'const DECODED_CACHE = "([^"]+)";', (STATIC_DIR / "boot-fetch.js").read_text())
+    assert f'cacheName: "{cache.group(1)}"' in script
+
+
+@pytest.mark.parametrize("bad", ["</script>", "</SCRIPT ", "<!--"])
+def test_an_inline_script_that_would_end_early_is_refused_naming_the_file(tmp_path, bad):
+    path = tmp_path / "begin.js"
+    path.write_text(f"const s = '{bad}';\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"begin\.js.*would end the inline script early"):
+        inline_script(path)
