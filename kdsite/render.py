@@ -24,9 +24,10 @@ from kdsite.widgets import WIDGETS
 INLINE_DIR = "inline"
 
 # The inline <script> that begins the runtime's download on every page with widgets, as the
-# <head> is parsed: early.js, which took it over, arrives a round trip later (on a mobile link
+# <head> is parsed: early.js, which takes it over, arrives a round trip later (on a mobile link
 # its request then also waits for a connection the stylesheets hold), and the download is the
-# wait there (measured, `make bench`, mobile link: Python live 0.08-0.17 s sooner). The only inline
+# wait there (measured, `make bench`, mobile link: Python live 0.08 and 0.17 s sooner on
+# average in two A/B runs; HTTP/2, as GitHub Pages serves, is not measured). The only inline
 # code of those pages: their policy allows it by its sha256, and nothing else. It looks for an
 # earlier visit's decompressed copy in the decoded cache only (the service worker's may be busy
 # writing its precache), with no deadline (a Cache Storage that never answered would stall the
@@ -34,7 +35,10 @@ INLINE_DIR = "inline"
 # build's copy will do: it only decides whether to begin early, and a copy that is not the
 # build's costs this head start, once). The download it publishes is early.js' to take
 # (takeFirstDownload); early.js cancels it when it starts no worker, and the script itself at
-# the load event if early.js never ran.
+# the load event if early.js never ran. Its element's data-kd-runtime-download names the file
+# relative to the page: not early.js' former data-kd-first-download (relative to _kd/), which an
+# early.js an earlier build left in a browser's cache would misread for up to ten minutes after
+# a deploy (GitHub Pages' max-age).
 FIRST_DOWNLOAD_SCRIPT = STATIC_DIR / INLINE_DIR / "first-download.js"
 
 

@@ -63,7 +63,7 @@ def test_every_page_carries_the_policy_once_before_anything_it_governs(built_sit
             assert hashes["style-src"] == {sha256_source(s) for s in styles}
             assert not [name for name in directives if name not in ("script-src", "style-src") and hashes[name]]
             policy = re.sub(r" 'sha256-[A-Za-z0-9+/]+=*'", "", policy)
-        elif "data-kd-first-download" in text:
+        elif "data-kd-runtime-download" in text:
             # A page with widgets begins the runtime's download by its one inline script
             # (kdsite/render.py), allowed by its hash alone.
             assert inline("script", text) == [FIRST_DOWNLOAD] and not inline("style", text), path

@@ -56,7 +56,7 @@ def test_every_real_page_has_the_contents_and_one_current_link(built_site):
         # 404.html alone carries inline code of its own, and a page with widgets the script that
         # begins the runtime's download; both allowed by hash (tests/browser/test_csp.py checks how).
         if relative != "404.html":
-            own = len(re.findall(r"<script data-kd-first-download=", html))
+            own = len(re.findall(r"<script data-kd-runtime-download=", html))
             assert len(re.findall(r"<script(?![^>]*\bsrc=)", html)) == own <= 1, f"{path} has an inline script"
 
 

@@ -73,13 +73,13 @@ def test_pages_with_widgets_begin_the_boots_first_download_inline_allowed_by_its
                        ("embed/index/distillation-viz-1.html", "../../")):
         text = (built_site / page).read_text(encoding="utf-8")
         named = f"{root}_kd/pyodide/{files[0]['packed']}"
-        assert f'<script data-kd-first-download="{named}">{script}</script>' in text, page
+        assert f'<script data-kd-runtime-download="{named}">{script}</script>' in text, page
         assert allowed in text, page
         # Before early.js, which takes the download over.
-        assert text.index("data-kd-first-download") < text.index("_kd/static/early.js"), page
+        assert text.index("data-kd-runtime-download") < text.index("_kd/static/early.js"), page
     for page in ("embedding.html", "404.html"):
         text = (built_site / page).read_text(encoding="utf-8")
-        assert "data-kd-first-download" not in text and str(escape(source_hash(script))) not in text, page
+        assert "data-kd-runtime-download" not in text and str(escape(source_hash(script))) not in text, page
     assert not (built_site / "_kd" / "static" / "inline").exists()  # carried inline, not copied
     # The script looks for a kept copy in the cache boot-fetch.js keeps them in.
     cache = re.search(r'const DECODED_CACHE = "([^"]+)";', (STATIC_DIR / "boot-fetch.js").read_text())

@@ -5,13 +5,13 @@
   // in a frame sandboxed into an opaque origin (it cannot start one).
   const saveData = navigator.connection && navigator.connection.saveData;
   if (location.protocol === "file:" || saveData || self.origin === "null") return;
-  const url = new URL(document.currentScript.dataset.kdFirstDownload, document.baseURI);
+  const url = new URL(document.currentScript.dataset.kdRuntimeDownload, document.baseURI);
   const kept = url.href.replace(/\.xz$/, "");
   const stop = new AbortController();
   // An earlier visit kept the file decompressed (boot-fetch.js' DECODED_CACHE): not downloaded.
   const found = Promise.resolve()
     .then(() => (self.caches ? caches.match(kept, { cacheName: "kdsite:decoded" }) : null))
-    .catch(() => null);
+    .catch(() => null); // no Cache Storage here (some private windows): no copy either
   const download = () => {
     const asked = performance.now();
     const answered = fetch(url, { priority: "high", signal: stop.signal });
