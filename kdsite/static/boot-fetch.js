@@ -3,12 +3,11 @@
 // sha256 of each original in _kd/pyodide/boot-files.js): GitHub Pages sends zips and wheels as
 // they are, some hosts compress nothing, and xz sends 30 % fewer bytes than gzip. This starts
 // those downloads when the worker starts (or the page's decoder threads, started with the page,
-// already have; the page itself begins the wasm's, by an inline script), one after another in the order
-// Python needs them, and answers Pyodide's fetch() of
-// an original from its .xz: decompressed as it arrives (so WebAssembly still compiles while it
-// downloads), and checked against the build's sha256 before the stream ends, and against any
-// `integrity` Pyodide asks for. A file that is missing, not xz, or not the build's fails Python
-// with a message naming it.
+// already have; the page itself begins the wasm's, by an inline script), one after another in
+// the order Python needs them, and answers Pyodide's fetch() of an original from its .xz:
+// decompressed as it arrives (so WebAssembly still compiles while it downloads), and checked
+// against the build's sha256 before the stream ends, and against any `integrity` Pyodide asks
+// for. A file that is missing, not xz, or not the build's fails Python with a message naming it.
 // Once Python is ready, the worker keeps each original it decompressed in Cache Storage
 // (keepDecoded), so the next visit neither downloads nor decompresses it again. A kept copy is
 // used only while its sha256 is still the build's: the thread that checks it (the file's decoder

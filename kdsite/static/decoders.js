@@ -6,19 +6,18 @@
 // (serveDecoders) and hands the Python worker one MessagePort per decoder, which then talks to
 // it directly (in Chromium and Firefox the ~20 MB of decompressed bytes never pass through the
 // page's thread; WebKit routes port messages through it; the wasm's ~2 MB .xz does, as the page
-// downloads it: relayDownload). The page ends a Python worker's
-// decoders with it (endDecoders: the supervisor replaces or stops it).
+// downloads it: relayDownload). The page ends a Python worker's decoders with it (endDecoders:
+// the supervisor replaces or stops it).
 // Messages, Python worker -> page: {type: DECODE, jobs: [job]} (job: boot-fetch.js' decodeJob);
 // page -> Python worker: {type: DECODERS, ports: [MessagePort | null]} (null: no thread for
 // that job), later {type: DECODER_FAILED, index} when a decoder failed (its script did not run,
 // or it stopped with an uncaught error).
 // Page -> decoder: {job, port, after, next[, download]} (boot-fetch.js' runDecoder: `after` and
 // `next` are the batons by which the decoders pass the turn to download along, in the jobs'
-// order; `download`, a port over which the page relays the download it began of that
-// job's file: relayDownload); decoder ->
-// port: decodeJob's messages, {checked[, bytes]} answering a {check} and {read, bytes} answering
-// a {read}; port -> decoder: {go}, {stop}, {check: url}, {download}, {read: url, sha256}
-// (boot-fetch.js' runDecoder).
+// order; `download`, a port over which the page relays the download it began of that job's
+// file: relayDownload); decoder -> port: decodeJob's messages, {checked[, bytes]} answering a
+// {check} and {read, bytes} answering a {read}; port -> decoder: {go}, {stop}, {check: url},
+// {download}, {read: url, sha256} (boot-fetch.js' runDecoder).
 
 import { whenNearlyArrived } from "./arrival.js";
 
@@ -49,8 +48,9 @@ function stop(decoder) {
  * given its other end: {status}, then (when the status is OK) {chunk} (a Uint8Array whose
  * buffer is moved, not copied) as each arrives, {nearly} once the rest should arrive within a
  * round trip (arrival.js' whenNearlyArrived, judged here, where the chunks arrive: the decoder
- * may start long after the first ones), then {end} or {error}; or {none} when there is no download (a kept
- * copy was found, or the request failed: the decoder then does as it would have). After a status
+ * may start long after the first ones), then {end} or {error}; or {none} when there is no
+ * download (a kept copy was found, or the request failed: the decoder then does as it would
+ * have). After a status
  * that is not OK nothing follows. A {cancel} from the decoder stops the download, as does
  * `signal` (an AbortSignal: the decoder was ended). The page reads it as fast as it arrives, so
  * the link stays busy however long the decoder takes to start.
