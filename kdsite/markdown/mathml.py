@@ -75,8 +75,17 @@ def _check_braces(latex: str) -> None:
 
 
 def _check_tree(mathml: str) -> None:
-    """Raise MathError for MathML that shows a LaTeX command as text or lacks a part."""
-    for element in ET.fromstring(mathml).iter():
+    """Raise MathError for MathML that shows a LaTeX command as text, lacks a part, or is not
+    well-formed (latex2mathml copies a bare & into it unescaped)."""
+    try:
+        tree = ET.fromstring(mathml)
+    except ET.ParseError:
+        if re.search(r"&(?![#\w]+;)", mathml):  # an & that starts no character reference
+            raise MathError("a bare & (LaTeX's column separator) outside a table or aligned environment",
+                            "write \\& for an ampersand, or put the columns in "
+                            "\\begin{aligned}…\\end{aligned}") from None
+        raise MathError("latex2mathml made MathML that is not well-formed") from None
+    for element in tree.iter():
         tag = element.tag.removeprefix(MATHML_NS)
         text = (element.text or "").strip()
         if command := re.fullmatch(r"\\([A-Za-z]+)", text):

@@ -114,6 +114,8 @@ def check_build(workspace, project: Project) -> str:
 # Found by this test: kd-embed heights that are not whole numbers crashed the build.
 @example(project=Project({"index.md": b"```kd-embed\npage: index\nwidget: demo\nheight: .inf\n```\n"}, False))
 @example(project=Project({"index.md": b"```kd-embed\npage: index\nwidget: demo\nheight: null\n```\n"}, False))
+# …and a bare & in display math: latex2mathml copied it into the MathML unescaped.
+@example(project=Project({"index.md": b"# \n\n$$ & $$\n"}, False))
 def test_build_succeeds_or_reports_located_problems(workspace, project):
     event(check_build(workspace, project))
 

@@ -49,6 +49,8 @@ def test_dollar_amounts_and_code_stay_text():
     ("\\begin{matrix} a", "a \\begin has no matching \\end"),
     ("\\style{color:red}{x}", "\\style is not allowed"),
     ("   ", "empty formula"),
+    ("&", "a bare & (LaTeX's column separator)"),
+    ("a & b", "a bare & (LaTeX's column separator)"),
 ])
 def test_bad_latex_is_a_math_error_with_a_fix(latex, message):
     with pytest.raises(MathError) as caught:
@@ -58,7 +60,8 @@ def test_bad_latex_is_a_math_error_with_a_fix(latex, message):
 
 
 def test_escaped_braces_and_known_commands_are_fine():
-    for latex in ("\\{a\\}", "\\operatorname{KL}(p \\| q)", "\\sqrt[3]{x}", "\\alpha \\cdot T^{2}", "x_{i}^{2}"):
+    for latex in ("\\{a\\}", "\\operatorname{KL}(p \\| q)", "\\sqrt[3]{x}", "\\alpha \\cdot T^{2}", "x_{i}^{2}",
+                  "\\&", "\\begin{matrix} a & b \\end{matrix}"):
         ET.fromstring(to_mathml(latex))
 
 
