@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kdsite.core.states import compute_state
 
@@ -16,6 +17,7 @@ READY_TIMEOUT_MS = 90_000
 ROOT = "#distill-steps"
 PAGE = "glossary/knowledge-distillation.html"
 STEPS = 35
+PLAY_LIMIT_S = 120  # ~5 s when idle; only a widget that stopped stepping takes this long
 
 
 def expected(page, step: int) -> dict:
@@ -61,23 +63,66 @@ def step_shown(page) -> int:
     return int(page.get_attribute(f"{ROOT} [data-kd-readout=step]", "data-value"))
 
 
+def wait_until(page, what: str, expression: str, arg=None, timeout: float = 15_000) -> None:
+    """Wait for `expression` (a JS function of `arg`) to be true; on a timeout, fail saying
+    what was awaited and what the widget and the console show, so the cause is named."""
+    try:
+        page.wait_for_function(expression, arg=arg, timeout=timeout)
+    except PlaywrightTimeout:
+        pytest.fail(f"{what} not within {timeout / 1000:g} s; {report(page)}")
+
+
 def wait_ready(page) -> None:
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-kd-widget]')].every(w => w.dataset.kdState === 'ready')",
-        timeout=READY_TIMEOUT_MS)
+    wait_until(page, "every widget ready",
+               "() => [...document.querySelectorAll('[data-kd-widget]')].every(w => w.dataset.kdState === 'ready')",
+               timeout=READY_TIMEOUT_MS)
+
+
+def open_widget_page(page, site_url) -> None:
+    """Go to the page with its console recorded (for report()), and wait for every widget."""
+    page.kd_console = []
+    page.on("console", lambda message: page.kd_console.append(f"{message.type}: {message.text}"))
+    page.goto(site_url + PAGE)
+    wait_ready(page)
+
+
+def report(page) -> str:
+    """Describe what the widget and the page show (its state, status, step, buttons, focus)."""
+    shown = page.eval_on_selector(ROOT, """(root) => ({
+        state: root.dataset.kdState,
+        status: (root.querySelector('[data-kd-status]') || {}).textContent,
+        playing: root.getAttribute('data-kd-playing'),
+        step: root.querySelector('[data-kd-readout=step]').getAttribute('data-value'),
+        slider: root.querySelector('input[data-kd-control=step]').value,
+        disabled: [...root.querySelectorAll('[data-kd-action]')].map(b => b.dataset.kdAction + '=' + b.disabled),
+        focus: document.activeElement && document.activeElement.outerHTML.slice(0, 120),
+    })""")
+    return f"widget: {shown}; console: {getattr(page, 'kd_console', '(not recorded)')}"
 
 
 def wait_step(page, step: int, timeout: float = 15_000) -> None:
-    page.wait_for_function(
-        "([sel, k]) => document.querySelector(sel + ' [data-kd-readout=step]').getAttribute('data-value')"
-        " === String(k)",
-        arg=[ROOT, step], timeout=timeout)
+    wait_until(page, f"step {step} shown",
+               "([sel, k]) => document.querySelector(sel + ' [data-kd-readout=step]').getAttribute('data-value')"
+               " === String(k)",
+               arg=[ROOT, step], timeout=timeout)
+
+
+def wait_idle(page) -> None:
+    """Wait until the step shown is the step the slider asks for, so no answer is on its way
+    (play keeps at most one request in flight, for the slider's step)."""
+    wait_until(page, "the step asked for shown",
+               "(sel) => document.querySelector(sel + ' [data-kd-readout=step]').getAttribute('data-value')"
+               " === document.querySelector(sel + ' input[data-kd-control=step]').value",
+               arg=ROOT)
 
 
 def settle(page, step: int) -> dict:
-    """Wait for `step`, let the bar animation finish, and return the snapshot."""
+    """Wait for `step` and for every bar to end its animation at its value; return the snapshot."""
     wait_step(page, step)
-    page.wait_for_timeout(250)
+    wait_until(page, f"the bars of step {step} at their values",
+               "(sel) => [...document.querySelectorAll(sel + ' rect[data-kd-bar]')].every(el =>"
+               " Math.abs(Number(el.getAttribute('width')) - Number(el.getAttribute('data-value'))) <= 1e-6)",
+               arg=ROOT)
     return snapshot(page)
 
 
@@ -100,8 +145,7 @@ def test_prerendered_first_step_without_javascript(browser, site_url):
 
 
 def test_step_slider_with_keyboard_and_drag(page, site_url):
-    page.goto(site_url + PAGE)
-    wait_ready(page)
+    open_widget_page(page, site_url)
     slider = page.locator(f'{ROOT} input[type=range][data-kd-control="step"]')
     assert slider.is_enabled() and slider.get_attribute("max") == str(STEPS)
     slider.focus()
@@ -120,8 +164,7 @@ def test_step_slider_with_keyboard_and_drag(page, site_url):
 
 
 def test_play_steps_to_the_end_then_pause_and_reset_work(page, site_url):
-    page.goto(site_url + PAGE)
-    wait_ready(page)
+    open_widget_page(page, site_url)
     play = page.locator(f'{ROOT} [data-kd-action="play"]')
     assert all(page.locator(f'{ROOT} [data-kd-action="{a}"]').is_enabled() for a in ("play", "pause", "reset"))
 
@@ -141,23 +184,27 @@ def test_play_steps_to_the_end_then_pause_and_reset_work(page, site_url):
             seen.add(k)
         if k == STEPS:
             break
+        if time.monotonic() - start > PLAY_LIMIT_S:
+            pytest.fail(f"play did not reach step {STEPS} within {PLAY_LIMIT_S} s; {report(page)}")
         page.wait_for_timeout(60)
     elapsed = time.monotonic() - start
     assert len(seen) >= 10
     assert elapsed >= (STEPS - 1) * 0.150 * 0.9  # about 150 ms per step, not faster
-    page.wait_for_timeout(250)
-    shown = snapshot(page)
+    # Play ends once the last step is shown and its interval is over.
+    wait_until(page, "play ended", f"() => document.querySelector('{ROOT}').dataset.kdPlaying === 'false'")
+    shown = settle(page, STEPS)
     assert_matches(shown, expected(page, STEPS))
     assert shown["playing"] == "false"
 
     # Play at the end starts again from 0; pause stops it where it is.
     play.click()
-    page.wait_for_function(
-        f"() => Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) >= 3"
-        f" && Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) < {STEPS}")
+    wait_until(page, "step 3 or later shown while playing",
+               f"() => Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) >= 3"
+               f" && Number(document.querySelector('{ROOT} [data-kd-readout=step]').dataset.value) < {STEPS}")
     page.click(f'{ROOT} [data-kd-action="pause"]')
-    page.wait_for_timeout(400)
+    wait_idle(page)  # the answer in flight when paused lands; then nothing more is asked
     k = step_shown(page)
+    settle(page, k)
     page.wait_for_timeout(600)
     assert step_shown(page) == k and 3 <= k < STEPS
     shown = snapshot(page)
@@ -180,8 +227,7 @@ def test_reduced_motion_still_steps_but_bars_jump(browser, site_url):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(site_url + PAGE)
-    wait_ready(page)
+    open_widget_page(page, site_url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.click(f'{ROOT} [data-kd-action="play"]')
     wait_step(page, 4)
@@ -191,6 +237,6 @@ def test_reduced_motion_still_steps_but_bars_jump(browser, site_url):
         # No animation: every bar is already at its full width when its value is shown.
         assert_matches(shown, expected(page, k), widths=True)
         page.wait_for_timeout(70)
-    wait_step(page, STEPS)
+    wait_step(page, STEPS, timeout=PLAY_LIMIT_S * 1000)
     assert not errors
     context.close()
