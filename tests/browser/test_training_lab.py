@@ -93,10 +93,22 @@ def test_pause_step_and_reset(page, site_url):
     click(page, "play")
     wait_epoch(page, "e >= 3")
     assert drawn_regions(page) != pre_rendered  # the students' regions moved
-    click(page, "pause")
-    page.wait_for_timeout(300)  # an epoch already requested may still land
-    paused = epoch(page)
-    page.wait_for_timeout(700)
+    # Pause is pressed in the page as an epoch is drawn. Play has then already asked for the next
+    # one (training-lab.js asks as it draws), and that answer still lands: then nothing more does.
+    # Waiting for it, not for a fixed time, keeps a slow machine from failing the test.
+    page.eval_on_selector(LAB, """(root) => {
+        const counter = root.querySelector('[data-kd-readout=epoch]');
+        const observer = new MutationObserver(() => {
+            observer.disconnect();
+            root.querySelector('[data-kd-action=pause]').click();
+            window.kdPausedAt = parseInt(counter.textContent);
+        });
+        observer.observe(counter, {characterData: true, childList: true, subtree: true});
+    }""")
+    page.wait_for_function("() => window.kdPausedAt !== undefined")
+    paused = page.evaluate("window.kdPausedAt") + 1
+    wait_epoch(page, f"e === {paused}")
+    page.wait_for_timeout(700)  # nothing more lands while paused
     assert epoch(page) == paused
     click(page, "step")
     wait_epoch(page, f"e === {paused + 1}")
