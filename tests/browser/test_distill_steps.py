@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from in_page import press_when_shown, pressed_at
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kdsite.core.states import compute_state
@@ -210,25 +211,15 @@ def test_play_steps_to_the_end_then_pause_and_reset_work(page, site_url):
     assert_matches(shown, expected(page, STEPS))
     assert shown["playing"] == "false"
 
-    # Play at the end starts again from 0; pause stops it where it is. Pause is pressed in the
-    # page as step 3 is shown, so a slow test process cannot let play run on to the end first.
-    page.eval_on_selector(ROOT, """(root) => {
-        const readout = root.querySelector('[data-kd-readout=step]');
-        const observer = new MutationObserver(() => {
-            if (Number(readout.dataset.value) < 3) return;
-            observer.disconnect();
-            root.querySelector('[data-kd-action=pause]').click();
-            window.kdPausedAt = Number(readout.dataset.value);
-        });
-        observer.observe(readout, {attributes: true, attributeFilter: ['data-value']});
-    }""")
+    # Play at the end starts again from 0; pause stops it where it is.
+    press_when_shown(page, ROOT, "step", "pause", 3)
     play.click()
-    wait_until(page, "pause pressed at step 3", "() => window.kdPausedAt !== undefined")
+    paused = pressed_at(page, timeout=PLAY_LIMIT_S * 1000)
     wait_idle(page)  # any answer in flight when paused lands; then nothing more is asked
     k = step_shown(page)
     settle(page, k)
     page.wait_for_timeout(600)  # nothing changes while paused
-    assert step_shown(page) == k == page.evaluate("window.kdPausedAt") and 3 <= k < STEPS
+    assert step_shown(page) == k == paused and 3 <= k < STEPS
     shown = snapshot(page)
     assert shown["playing"] == "false" and shown["slider"] == str(k)
     assert_matches(shown, expected(page, k))

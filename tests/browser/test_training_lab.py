@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from in_page import press_when_shown, pressed_at
 
 from kdsite.core.lab import LabRun
 from kdsite.core.states.training_lab import lab_settings
@@ -90,24 +91,14 @@ def test_pause_step_and_reset(page, site_url):
     open_lab(page, site_url)
     static_loss = readout(page, "loss-total")
     pre_rendered = drawn_regions(page)
-    click(page, "play")
-    wait_epoch(page, "e >= 3")
-    assert drawn_regions(page) != pre_rendered  # the students' regions moved
-    # Pause is pressed in the page as an epoch is drawn. Play has then already asked for the next
-    # one (training-lab.js asks as it draws), and that answer still lands: then nothing more does.
+    # Pause is pressed in the page as epoch 3 is drawn. Play has then already asked for the next
+    # epoch (training-lab.js asks as it draws), and that answer still lands: then nothing more does.
     # Waiting for it, not for a fixed time, keeps a slow machine from failing the test.
-    page.eval_on_selector(LAB, """(root) => {
-        const counter = root.querySelector('[data-kd-readout=epoch]');
-        const observer = new MutationObserver(() => {
-            observer.disconnect();
-            root.querySelector('[data-kd-action=pause]').click();
-            window.kdPausedAt = parseInt(counter.textContent);
-        });
-        observer.observe(counter, {characterData: true, childList: true, subtree: true});
-    }""")
-    page.wait_for_function("() => window.kdPausedAt !== undefined")
-    paused = page.evaluate("window.kdPausedAt") + 1
-    wait_epoch(page, f"e === {paused}")
+    press_when_shown(page, LAB, "epoch", "pause", 3)
+    click(page, "play")
+    paused = pressed_at(page) + 1
+    assert drawn_regions(page) != pre_rendered  # the students' regions moved
+    wait_epoch(page, f"e >= {paused}")  # (not ===: a Pause that fails shows as the assert below)
     page.wait_for_timeout(700)  # nothing more lands while paused
     assert epoch(page) == paused
     click(page, "step")
