@@ -15,6 +15,7 @@ import { installBootFetch } from "./boot-fetch.js";
 import { askPageForDecoders } from "./decoders.js";
 import * as protocol from "./protocol.js";
 import { recordLibraries, restoreLibraries, takeSnapshot } from "./python-libraries.js";
+import { PYTHON_ENV } from "./python-env.js";
 import { pythonSnapshots } from "./python-snapshot.js";
 import { keepStdlibZipDirectory } from "./stdlib-zip.js";
 
@@ -183,7 +184,7 @@ async function boot() {
         fsInit: () => loaded.then((rest) => Object.assign(kept, rest), (err) => void (snapshotDamage = err)),
       };
     }
-    pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, ...start });
+    pyodide = await loadPyodide({ indexURL: PYODIDE_DIR, lockFileURL: LOCK_URL, env: { ...PYTHON_ENV }, ...start });
     if (snapshotDamage) throw snapshotDamage; // Pyodide would have refused the zeroed memory
     // Pyodide keeps its options: they must not keep the snapshot (~36 MB unpacked) alive once `kept` lets go.
     if (pyodide._api && pyodide._api.config) {

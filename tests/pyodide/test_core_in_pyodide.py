@@ -24,7 +24,9 @@ teacher = [0.7, 0.2, 0.05, 0.03, 0.02]
 student = [0.55, 0.18, 0.12, 0.1, 0.05]
 config = {"teacher": teacher, "student": student, "labels": ["cat", "dog", "fox", "fish", "bird"],
           "temperature": 1.0}
-results = {"version": kdsite.__version__, "numbers": {}, "states": {}}
+import sys
+results = {"version": kdsite.__version__, "numbers": {}, "states": {},
+           "optimize": sys.flags.optimize, "docstrings": [f.__doc__ for f in (np.mean, json.dumps, soften_probs)]}
 for t in (0.01, 0.5, 1.0, 3.0, 10.0, 100.0):
     p, q = soften_probs(teacher, t), soften_probs(student, t)
     results["numbers"][str(t)] = {
@@ -60,6 +62,13 @@ def pyodide_result(built_site, request) -> dict:
 def test_pyodide_loads_our_wheel_by_name(pyodide_result):
     import kdsite
     assert pyodide_result["version"] == kdsite.__version__
+
+
+def test_python_runs_as_python_OO_with_the_bytecode_made_for_it(pyodide_result):
+    # kdsite/pyodide/bytecode.py compiles numpy, the stdlib and kdsite without docstrings, and
+    # kdsite/static/python-env.js starts Python at that level, first visit and restored alike.
+    assert pyodide_result["optimize"] == 2
+    assert pyodide_result["docstrings"] == [None, None, None]
 
 
 def test_numbers_agree_with_cpython(pyodide_result):

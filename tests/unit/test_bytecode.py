@@ -1,5 +1,6 @@
-"""Precompiled zips: same bytes for the same input, importable without sources, cached by
-source hash, a corrupted cached copy made again, and sources kept where compiling fails."""
+"""Precompiled zips: same bytes for the same input, importable without sources, compiled as
+`python -OO` would and run by a Python told so, cached by source hash, a corrupted cached copy
+made again, and sources kept where compiling fails."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import csv
 import hashlib
 import importlib
 import io
+import marshal
+import re
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -105,6 +109,28 @@ def test_modules_import_from_bytecode_alone(toy, tmp_path, monkeypatch):
     finally:
         for name in [n for n in sys.modules if n == "kdtoy" or n.startswith("kdtoy.")]:
             del sys.modules[name]
+
+
+def test_bytecode_is_compiled_as_python_OO_compiles_it(tmp_path):
+    path = tmp_path / "toy.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("kdtoy/checks.py", b'"""Module doc."""\n\ndef half(x):\n    """Doc."""\n'
+                                      b'    assert x % 2 == 0, "odd"\n    return x // 2\n')
+    precompile_zip(path, tmp_path / "out.zip")
+    with zipfile.ZipFile(tmp_path / "out.zip") as z:
+        code = marshal.loads(z.read("kdtoy/checks.pyc")[16:])
+    namespace: dict = {}
+    exec(code, namespace)
+    assert namespace.get("__doc__") is None and namespace["half"].__doc__ is None
+    assert namespace["half"](3) == 1  # the assert is gone
+
+
+def test_python_is_started_at_the_level_the_bytecode_was_compiled_at():
+    # numpy's import attaches docstrings unless sys.flags.optimize says they were stripped.
+    script = Path(bytecode.__file__).parents[1] / "static" / "python-env.js"
+    env = re.search(r"PYTHON_ENV = Object\.freeze\((\{.*?\})\)", script.read_text(encoding="utf-8"))
+    assert env, f"{script} no longer declares PYTHON_ENV"
+    assert re.search(r'PYTHONOPTIMIZE: "(\d)"', env.group(1)).group(1) == str(bytecode.OPTIMIZE)
 
 
 def test_made_once_per_source_and_remade_when_corrupted(toy, tmp_path):

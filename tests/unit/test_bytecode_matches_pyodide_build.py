@@ -37,7 +37,9 @@ def pyodide_py_compile(src: Path, work: Path) -> Path:
     copy = work / src.name
     shutil.copyfile(src, copy)
     # -P: the project's own build.py must not shadow the `build` package pyodide-build imports.
-    subprocess.run([sys.executable, "-P", "-m", "pyodide_cli", "py-compile", "--silent", "--keep",
+    # -OO: py_compile compiles at the interpreter's level; ours ships at bytecode.OPTIMIZE.
+    level = ["-" + "O" * bytecode.OPTIMIZE] if bytecode.OPTIMIZE else []
+    subprocess.run([sys.executable, *level, "-P", "-m", "pyodide_cli", "py-compile", "--silent", "--keep",
                     str(copy)], check=True, cwd=work)
     # A wheel is renamed to the running interpreter's tag (kdsite-…-cp312-none-any.whl); one whose
     # name stays the same replaces the copy, which is kept as *.old.
