@@ -5,7 +5,7 @@ and numpy's Python part from source: about 0.9 s of a 1.7 s warm start (measured
 Chromium; `make bench` shows the boot phases).
 Replacing each .py by its .pyc removes that. Each is compiled as `python -OO` would (OPTIMIZE):
 without docstrings and asserts, which nothing in the browser reads, 0.36 MB less xz to download
-(the stdlib's closure 1.03 -> 0.86 MB, numpy's wheel 1.55 -> 1.36 MB). Python then has to run
+(the stdlib's closure 1.03 -> 0.86 MB, numpy's wheel 1.54 -> 1.35 MB). Python then has to run
 with that level too (kdsite/static/python-env.js sets PYTHONOPTIMIZE): numpy's import attaches
 docstrings unless the interpreter says they were stripped, and would fail on the missing ones.
 We compile ourselves instead of running
@@ -19,7 +19,8 @@ files, and Pyodide extracts every file of a wheel while the page waits. Their RE
 rewritten to list what the wheel now holds.
 
 Given the modules a page imports (closure.py), an archive also loses every other module's
-code: a precompiled-and-trimmed copy is cached per source, Python and module set.
+code, and a compiled module nothing calls becomes its stand-in (stand_ins.py): a
+precompiled-and-trimmed copy is cached per source, Python, module set and stand-ins.
 
 Every entry is stored, not deflated: readers download these files compressed whole
 (precompress.py: xz over the archive sees all its modules at once, 35 % smaller than deflate
@@ -43,8 +44,9 @@ import zipfile
 from pathlib import Path
 
 from kdsite.files import sha256_file
-from kdsite.pyodide.closure import closure_digest, ships
+from kdsite.pyodide.closure import closure_digest, module_of, ships
 from kdsite.pyodide.pins import PYODIDE_PYTHON
+from kdsite.pyodide.stand_ins import STAND_INS, stand_in_source, stand_ins_digest
 
 # Bytecode is only valid for the interpreter minor version that wrote it.
 COMPATIBLE = sys.version_info[:2] == tuple(int(p) for p in PYODIDE_PYTHON.split(".")[:2])
@@ -69,8 +71,9 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
                    compile_py: bool = True) -> None:
     """Copy zip or wheel `src` to `dst`, each .py as its .pyc, keeping entry dates; trim wheels.
 
-    With `modules`, only the entries closure.ships() keeps for them are copied; without
-    `compile_py`, .py files stay sources (a build under another Python than Pyodide's).
+    With `modules`, only the entries closure.ships() keeps for them are copied, and a compiled
+    module of STAND_INS is replaced by its stand-in; without `compile_py`, .py files stay
+    sources (a build under another Python than Pyodide's).
     """
     wheel = src.suffix == ".whl"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
@@ -85,6 +88,8 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
             if modules is not None and not ships(info.filename, modules):
                 continue
             data = zin.read(info)
+            if modules is not None and info.filename.endswith(".so") and module_of(info.filename) in STAND_INS:
+                info, data = _stand_in(info)
             if compile_py:
                 info, data = _compiled(info, data)
             info = copy.copy(info)
@@ -110,6 +115,15 @@ def _compiled(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, byte
     return compiled, code
 
 
+def _stand_in(info: zipfile.ZipInfo) -> tuple[zipfile.ZipInfo, bytes]:
+    """Return the entry of the stand-in (.py) for compiled module entry `info`."""
+    folder = info.filename.rpartition("/")[0]
+    name = module_of(info.filename).rpartition(".")[2]
+    entry = zipfile.ZipInfo(f"{folder}/{name}.py" if folder else f"{name}.py", info.date_time)
+    entry.external_attr = 0o644 << 16
+    return entry, stand_in_source(module_of(info.filename))
+
+
 def _record(entries: list[tuple[str, bytes]], record_name: str) -> bytes:
     """Return a wheel RECORD (PEP 376 CSV) listing `entries` with their sha256 and size."""
     out = io.StringIO()
@@ -130,9 +144,9 @@ def precompiled(src: Path, cache: Path, modules: frozenset[str] | None = None) -
     if not COMPATIBLE and modules is None:
         return src  # correct, only slower to start: a build under another Python ships sources
     source = sha256_file(src)[:24]
-    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}" if COMPATIBLE else "sources"
+    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}-O{OPTIMIZE}" if COMPATIBLE else "sources"
     if modules is not None:
-        kind += f"-only-{closure_digest(modules)}"
+        kind += f"-only-{closure_digest(modules)}-{stand_ins_digest()}"
     folder = cache / f"{source}-{kind}"
     out, stamp = folder / src.name, folder / "sha256"
     # A cached copy is used only when it still has the hash written beside it when it was made.

@@ -4,8 +4,10 @@ The run uses a full runtime (every module of the stdlib zip and numpy's wheel, p
 site ships them), loaded the way the worker loads it (run_python.mjs), and does what a reader
 can make the worker do: import kdsite.core.states, call every widget of the site with every
 control at its ends and start, train every training lab to its last epoch, and report errors
-(a Python exception converted for JavaScript, a numpy error, a warning). Whatever is then in
-`sys.modules` and came from the stdlib zip or a trimmed wheel is the closure.
+(a Python exception converted for JavaScript, a numpy error, a warning), with the stand-ins of
+compiled modules nothing calls (kdsite/pyodide/stand_ins.py) in their place: asking one for
+anything fails the recording. Whatever is then in `sys.modules` and came from the stdlib zip or
+a trimmed wheel, and every stand-in, is the closure.
 
     python tests/pyodide/closure_record.py    # rewrite kdsite/pyodide/closure.json
 """
@@ -27,7 +29,13 @@ TRIMMED_WHEELS = ("numpy",)
 
 # Run under Pyodide: CALLS is replaced by the calls' JSON. The last line is the JSON result.
 RECORDER = """
-import json, sys, warnings
+import json, sys, types, warnings
+# The stand-ins a built site ships instead of compiled modules nothing calls
+# (kdsite/pyodide/stand_ins.py), in place before numpy imports them.
+stand_ins = json.loads(STAND_IN_SOURCES)
+for name, source in stand_ins.items():
+    sys.modules[name] = module = types.ModuleType(name)
+    exec(compile(source, name.replace(".", "/") + ".py", "exec"), module.__dict__)
 import kdsite, kdsite.core.states as states
 import numpy as np
 
@@ -58,7 +66,15 @@ with warnings.catch_warnings():
     warnings.warn("a warning, formatted as the worker would print it")
 str(np.dtype("float64")), repr(np.float64(1.5)), repr(np.arange(3))
 
+# A stand-in asked for anything: something the site runs needs the real module.
+asked = {name: sorted(set(sys.modules[name].asked)) for name in stand_ins if sys.modules[name].asked}
+if asked:
+    raise RuntimeError(f"the site's Python asked stand-ins for {asked}: take them out of STAND_INS "
+                       "in kdsite/pyodide/stand_ins.py")
+
 result = {}
+for name in stand_ins:  # imported, as the real module would have been, from the trimmed wheel
+    result.setdefault(name.partition(".")[0], []).append(name)
 for name, module in list(sys.modules.items()):
     origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
     if origin.startswith(STDLIB_ROOT):
@@ -168,10 +184,14 @@ def run_in_node(runtime: Path, program: str) -> str:
 def record(site: Path, work: Path) -> dict[str, list[str]]:
     """Return {archive: sorted module names} imported when the calls of `site` run in Node."""
     runtime = full_runtime(work)
+    from kdsite.pyodide.stand_ins import STAND_INS, stand_in_source
+
+    stand_ins = {name: stand_in_source(name).decode() for name in sorted(STAND_INS)}
     program = (RECORDER.replace("CALLS", repr(json.dumps(site_calls(site))))
                .replace("STDLIB_ROOT", repr("/lib/python312.zip/"))
                .replace("SITE_PACKAGES", repr("/lib/python3.12/site-packages/"))
-               .replace("TRIMMED", repr(TRIMMED_WHEELS)))
+               .replace("TRIMMED", repr(TRIMMED_WHEELS))
+               .replace("STAND_IN_SOURCES", repr(json.dumps(stand_ins))))  # last: it holds code
     return json.loads(run_in_node(runtime, program))
 
 

@@ -1,6 +1,7 @@
 """The stdlib and numpy ship trimmed to the modules real runs import (kdsite/pyodide/closure.py):
 the checked-in closure.json still equals a fresh recording under Pyodide in Node, the built
-site ships exactly it (with an exact RECORD and site lock), and a module left out fails loudly."""
+site ships exactly it (with an exact RECORD and site lock, and stand-ins for the compiled modules
+nothing calls), and a module left out or a kernel not shipped fails loudly."""
 
 import base64
 import csv
@@ -14,6 +15,7 @@ from closure_record import closure_document, record
 from test_core_in_pyodide import run_program
 
 from kdsite.pyodide.closure import CLOSURE_FILE, STDLIB, load_closure, module_of, modules_in
+from kdsite.pyodide.stand_ins import STAND_INS
 
 
 @pytest.mark.pyodide
@@ -41,6 +43,11 @@ def test_the_site_ships_exactly_the_closure(built_site):
     with zipfile.ZipFile(wheel) as z:
         names = _shipped(z)
         assert modules_in(names) == closure["numpy"]
+        # Each compiled module nothing calls ships as its stand-in (kdsite/pyodide/stand_ins.py).
+        for module in STAND_INS:
+            path = module.replace(".", "/")
+            assert f"{path}.pyc" in names and not [n for n in names if n.startswith(path + ".")
+                                                    and n.endswith(".so")], module
         others = {n for n in names if module_of(n) is None}
         assert others == {n for n in others if ".dist-info/" in n or n.rpartition("/")[2].startswith("LICENSE")}
         # RECORD lists every file the wheel holds, each with its sha256 and size.
@@ -67,3 +74,23 @@ json.dumps(result)
 """
     assert "fractions" not in load_closure()[STDLIB]
     assert run_program(built_site, program) == "ModuleNotFoundError(\"No module named 'fractions'\")"
+
+
+@pytest.mark.pyodide
+def test_a_kernel_not_shipped_fails_loudly(built_site):
+    # numpy.linalg imports with its kernels' stand-in; norm needs no kernel, inv does.
+    program = """
+import json
+import numpy as np
+result = [float(np.linalg.norm(np.array([3.0, 4.0])))]
+try:
+    np.linalg.inv(np.eye(2))
+except AttributeError as e:
+    result.append(str(e))
+json.dumps(result)
+"""
+    assert "numpy.linalg._umath_linalg" in STAND_INS
+    norm, error = run_program(built_site, program)
+    assert norm == 5.0
+    assert error.startswith("numpy.linalg._umath_linalg.inv: this site ships numpy without")
+    assert "STAND_INS in kdsite/pyodide/stand_ins.py" in error

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kdsite.pyodide import bytecode
+
 pytestmark = pytest.mark.pyodide
 
 RUNNER = Path(__file__).with_name("run_python.mjs")
@@ -67,7 +69,7 @@ def test_pyodide_loads_our_wheel_by_name(pyodide_result):
 def test_python_runs_as_python_OO_with_the_bytecode_made_for_it(pyodide_result):
     # kdsite/pyodide/bytecode.py compiles numpy, the stdlib and kdsite without docstrings, and
     # kdsite/static/python-env.js starts Python at that level, first visit and restored alike.
-    assert pyodide_result["optimize"] == 2
+    assert pyodide_result["optimize"] == bytecode.OPTIMIZE == 2
     assert pyodide_result["docstrings"] == [None, None, None]
 
 

@@ -130,7 +130,9 @@ def test_python_is_started_at_the_level_the_bytecode_was_compiled_at():
     script = Path(bytecode.__file__).parents[1] / "static" / "python-env.js"
     env = re.search(r"PYTHON_ENV = Object\.freeze\((\{.*?\})\)", script.read_text(encoding="utf-8"))
     assert env, f"{script} no longer declares PYTHON_ENV"
-    assert re.search(r'PYTHONOPTIMIZE: "(\d)"', env.group(1)).group(1) == str(bytecode.OPTIMIZE)
+    level = re.search(r'PYTHONOPTIMIZE: "(\d)"', env.group(1))
+    assert level, f"{script}: PYTHON_ENV no longer sets PYTHONOPTIMIZE"
+    assert level.group(1) == str(bytecode.OPTIMIZE)
 
 
 def test_made_once_per_source_and_remade_when_corrupted(toy, tmp_path):

@@ -1,15 +1,18 @@
 """Archives trimmed to a module closure (kdsite/pyodide/closure.py with bytecode.precompile_zip):
-which entries are a module's code, what ships for a set of modules, and an exact RECORD."""
+which entries are a module's code, what ships for a set of modules, an exact RECORD, and the
+stand-ins of compiled modules nothing calls (kdsite/pyodide/stand_ins.py)."""
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
+import sys
 import zipfile
 
 import pytest
 
-from kdsite.pyodide import bytecode
+from kdsite.pyodide import bytecode, stand_ins
 from kdsite.pyodide.bytecode import precompile_zip, precompiled
 from kdsite.pyodide.closure import load_closure, module_of, modules_in, ships
 
@@ -93,3 +96,45 @@ def test_the_checked_in_closure_names_the_stdlib_and_numpy():
     closure = load_closure()
     assert {"python_stdlib.zip", "numpy"} <= set(closure)
     assert {"json", "numpy", "numpy._core._multiarray_umath"} <= closure["python_stdlib.zip"] | closure["numpy"]
+
+
+@pytest.mark.parametrize("compile_py", [True, False])
+def test_a_compiled_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeypatch, compile_py):
+    monkeypatch.setattr(bytecode, "STAND_INS", frozenset({"kdtoy.fast"}))
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    out = tmp_path / "out.whl"
+    precompile_zip(src, out, frozenset({"kdtoy", "kdtoy.used", "kdtoy.fast"}), compile_py=compile_py)
+    suffix = ".pyc" if compile_py else ".py"
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert f"kdtoy/fast{suffix}" in names and not [n for n in names if n.endswith(".so")]
+        assert modules_in(names) == {"kdtoy", "kdtoy.used", "kdtoy.fast"}
+        rows = list(csv.reader(io.StringIO(z.read("kdtoy-1.0.dist-info/RECORD").decode())))
+        assert f"kdtoy/fast{suffix}" in [r[0] for r in rows]
+    # Imported, it stands in; asked for anything, it fails naming the fix and notes what was asked.
+    monkeypatch.syspath_prepend(str(out))
+    try:
+        fast = importlib.import_module("kdtoy.fast")
+        with pytest.raises(AttributeError, match=r"kdtoy\.fast\.kernel: .*STAND_INS in kdsite/pyodide/stand_ins\.py"):
+            fast.kernel(1)
+        assert not hasattr(fast, "__wrapped__") and fast.asked == ["kernel"]
+    finally:
+        for name in [n for n in sys.modules if n == "kdtoy" or n.startswith("kdtoy.")]:
+            del sys.modules[name]
+
+
+def test_a_full_copy_keeps_every_compiled_module(tmp_path, monkeypatch):
+    monkeypatch.setattr(bytecode, "STAND_INS", frozenset({"kdtoy.fast"}))
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    precompile_zip(src, tmp_path / "out.whl")  # no closure: the recording's runtime (closure_record.py)
+    assert "kdtoy/fast.cpython-312-wasm32-emscripten.so" in zipfile.ZipFile(tmp_path / "out.whl").namelist()
+
+
+def test_trimmed_copies_are_made_again_when_the_stand_ins_change(tmp_path, monkeypatch):
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    closure = frozenset({"kdtoy", "kdtoy.fast"})
+    before = precompiled(src, tmp_path / "cache", closure)
+    monkeypatch.setattr(stand_ins, "STAND_INS", frozenset({"kdtoy.fast"}))
+    monkeypatch.setattr(bytecode, "STAND_INS", stand_ins.STAND_INS)
+    after = precompiled(src, tmp_path / "cache", closure)
+    assert after != before and "kdtoy/fast.pyc" in zipfile.ZipFile(after).namelist()
