@@ -10,8 +10,9 @@ with that level too (kdsite/static/python-env.js sets PYTHONOPTIMIZE): numpy's i
 docstrings unless the interpreter says they were stripped, and would fail on the missing ones.
 We compile ourselves instead of running
 `pyodide py-compile`, whose output changes on every run (zip dates, .pyc mtimes): here entry
-dates are kept and .pyc files use an unchecked source-hash header (PEP 552), so the same input
-gives the same bytes, and the site's offline manifest and the browser's caches stay valid.
+dates are kept, .pyc files use an unchecked source-hash header (PEP 552), and each archive is
+compiled in a fresh interpreter (compile_sources), so the same input gives the same bytes, and
+the site's offline manifest and the browser's caches stay valid.
 
 Wheels also lose the files only a compiler or a type checker reads (C headers and sources,
 static libraries, Cython declarations, .pyi stubs): numpy's wheel had 128 of them among 338
@@ -35,9 +36,10 @@ import csv
 import hashlib
 import importlib.util
 import io
-import marshal
 import os
+import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -54,17 +56,42 @@ COMPATIBLE = sys.version_info[:2] == tuple(int(p) for p in PYODIDE_PYTHON.split(
 # (kdsite/static/python-env.js; tests/unit/test_bytecode.py checks the two agree).
 OPTIMIZE = 2
 # Bump when precompile_zip's output changes, so cached copies made the old way are remade.
-FORMAT = 4
+FORMAT = 5
 # In a wheel, files no program running in the browser can use: there is no compiler there.
 BUILD_ONLY_SUFFIXES = (".pyi", ".pxd", ".pyx", ".h", ".c", ".a")
 
 
-def pyc_bytes(source: bytes, name: str) -> bytes:
-    """Return a sourceless .pyc of `source` at level OPTIMIZE, with an unchecked-hash header (no
-    timestamp). A sourceless .pyc is loaded whatever the interpreter's level."""
-    code = compile(source, name, "exec", dont_inherit=True, optimize=OPTIMIZE)
-    flags = (1).to_bytes(4, "little")  # hash-based, not checked against a source
-    return importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(source) + marshal.dumps(code)
+# Run by a fresh `python -I -S` per archive. marshal writes a string as interned or not by whether
+# the writing process has interned an equal string (strings of the modules it imported, of the
+# archives it compiled before), so the same source compiled after other work gave other bytes: a
+# build with some archives already cached, or run from the test suite, made another site lock.
+# Each .pyc is sourceless, with an unchecked-hash header (PEP 552, no timestamp); one is loaded
+# whatever the interpreter's optimization level. None: not Python (test data), shipped as is.
+_COMPILER = """
+import importlib.util, marshal, pickle, sys
+sources, optimize = pickle.load(sys.stdin.buffer)
+compiled = []
+for name, source in sources:
+    try:
+        code = compile(source, name, "exec", dont_inherit=True, optimize=optimize)
+    except (SyntaxError, ValueError):
+        compiled.append(None)
+        continue
+    header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little") + importlib.util.source_hash(source)
+    compiled.append(header + marshal.dumps(code))
+pickle.dump(compiled, sys.stdout.buffer)
+"""
+
+
+def compile_sources(sources: list[tuple[str, bytes]]) -> list[bytes | None]:
+    """Return the .pyc bytes (level OPTIMIZE) of each (file name, source), or None for a source
+    that does not compile, made in a fresh interpreter: the same sources give the same bytes
+    whatever this process did before. Raises RuntimeError when that interpreter fails."""
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", _COMPILER], input=pickle.dumps((sources, OPTIMIZE)),
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"compiling {len(sources)} modules failed: {done.stderr.decode(errors='replace')}")
+    return pickle.loads(done.stdout)
 
 
 def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
@@ -77,7 +104,7 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
     """
     wheel = src.suffix == ".whl"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
-        shipped: list[tuple[str, bytes]] = []
+        shipped: list[tuple[zipfile.ZipInfo, bytes]] = []
         record: zipfile.ZipInfo | None = None
         for info in zin.infolist():
             if wheel and info.filename.endswith(".dist-info/RECORD"):
@@ -90,29 +117,33 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
             data = zin.read(info)
             if modules is not None and info.filename.endswith(".so") and module_of(info.filename) in STAND_INS:
                 info, data = _stand_in(info)
-            if compile_py:
-                info, data = _compiled(info, data)
+            shipped.append((info, data))
+        if compile_py:
+            shipped = _compiled(shipped)
+        for info, data in shipped:
             info = copy.copy(info)
             info.compress_type = zipfile.ZIP_STORED
             zout.writestr(info, data)
-            shipped.append((info.filename, data))
         if record is not None:
             record = copy.copy(record)
             record.compress_type = zipfile.ZIP_STORED
-            zout.writestr(record, _record(shipped, record.filename))
+            zout.writestr(record, _record([(i.filename, d) for i, d in shipped], record.filename))
 
 
-def _compiled(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
-    """Return the entry for `data`: its .pyc when it is a module that compiles, else itself."""
-    if not info.filename.endswith(".py"):
-        return info, data
-    try:
-        code = pyc_bytes(data, info.filename)
-    except (SyntaxError, ValueError):  # a file not meant to import (test data): ship as is
-        return info, data
-    compiled = zipfile.ZipInfo(info.filename + "c", info.date_time)
-    compiled.external_attr = info.external_attr
-    return compiled, code
+def _compiled(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """Return `entries`, each .py that compiles as its .pyc (compile_sources), in the same order."""
+    sources = [(info.filename, data) for info, data in entries if info.filename.endswith(".py")]
+    codes = iter(compile_sources(sources) if sources else [])
+    out = []
+    for info, data in entries:
+        code = next(codes) if info.filename.endswith(".py") else None
+        if code is None:  # not a module, or a file not meant to import (test data): as it is
+            out.append((info, data))
+            continue
+        compiled = zipfile.ZipInfo(info.filename + "c", info.date_time)
+        compiled.external_attr = info.external_attr
+        out.append((compiled, code))
+    return out
 
 
 def _stand_in(info: zipfile.ZipInfo) -> tuple[zipfile.ZipInfo, bytes]:

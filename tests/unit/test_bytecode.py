@@ -11,7 +11,9 @@ import importlib
 import io
 import marshal
 import re
+import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -97,6 +99,25 @@ def test_the_same_input_gives_the_same_bytes(toy, tmp_path):
     precompile_zip(toy, tmp_path / "a.zip")
     precompile_zip(toy, tmp_path / "b.zip")
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+
+
+def test_the_same_input_gives_the_same_bytes_whatever_the_process_did_before(tmp_path):
+    # marshal marks a string interned by what its process interned before: this test process
+    # has imported much (email, json, tokenize…); a fresh one has not.
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    names = ["fnmatch.py", "ast.py", "calendar.py", "tokenize.py", "urllib/parse.py"]
+    src = tmp_path / "lib.zip"
+    with zipfile.ZipFile(src, "w") as z:
+        for name in names:
+            z.writestr(zipfile.ZipInfo(name, (2024, 5, 6, 7, 8, 10)), (stdlib / name).read_bytes())
+    import email.parser  # noqa: F401  (more for this process to have interned)
+    precompile_zip(src, tmp_path / "here.zip")
+    root = Path(bytecode.__file__).parents[2]
+    subprocess.run([sys.executable, "-I", "-S", "-c",
+                    f"import sys; sys.path.insert(0, {str(root)!r}); from pathlib import Path; "
+                    "from kdsite.pyodide.bytecode import precompile_zip; "
+                    f"precompile_zip(Path({str(src)!r}), Path({str(tmp_path / 'fresh.zip')!r}))"], check=True)
+    assert (tmp_path / "here.zip").read_bytes() == (tmp_path / "fresh.zip").read_bytes()
 
 
 def test_modules_import_from_bytecode_alone(toy, tmp_path, monkeypatch):
