@@ -56,19 +56,23 @@ COMPATIBLE = sys.version_info[:2] == tuple(int(p) for p in PYODIDE_PYTHON.split(
 # (kdsite/static/python-env.js; tests/unit/test_bytecode.py checks the two agree).
 OPTIMIZE = 2
 # Bump when precompile_zip's output changes, so cached copies made the old way are remade.
-FORMAT = 5
+FORMAT = 6
 # In a wheel, files no program running in the browser can use: there is no compiler there.
 BUILD_ONLY_SUFFIXES = (".pyi", ".pxd", ".pyx", ".h", ".c", ".a")
 
 
-# Run by a fresh `python -I -S` per archive. marshal writes a string as interned or not by whether
-# the writing process has interned an equal string (strings of the modules it imported, of the
-# archives it compiled before), so the same source compiled after other work gave other bytes: a
-# build with some archives already cached, or run from the test suite, made another site lock.
+# Run by a fresh `python -I -S` per archive. marshal writes a string as interned or not as the
+# string object is, and the one- and no-character strings are objects shared by the whole process,
+# interned or not by what it ran before ("~", say, by some earlier import): the same source
+# compiled after other work gave other bytes, so a build with some archives already cached, or one
+# run from the test suite, made another site lock. Interning all of them first fixes their state.
 # Each .pyc is sourceless, with an unchecked-hash header (PEP 552, no timestamp); one is loaded
 # whatever the interpreter's optimization level. None: not Python (test data), shipped as is.
 _COMPILER = """
 import importlib.util, marshal, pickle, sys
+for c in range(256):
+    sys.intern(chr(c))
+sys.intern("")
 sources, optimize = pickle.load(sys.stdin.buffer)
 compiled = []
 for name, source in sources:
@@ -77,6 +81,8 @@ for name, source in sources:
     except (SyntaxError, ValueError):
         compiled.append(None)
         continue
+    except BaseException as e:
+        sys.exit(f"{name}: {type(e).__name__}: {e}")
     header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little") + importlib.util.source_hash(source)
     compiled.append(header + marshal.dumps(code))
 pickle.dump(compiled, sys.stdout.buffer)
@@ -88,10 +94,13 @@ def compile_sources(sources: list[tuple[str, bytes]]) -> list[bytes | None]:
     that does not compile, made in a fresh interpreter: the same sources give the same bytes
     whatever this process did before. Raises RuntimeError when that interpreter fails."""
     done = subprocess.run([sys.executable, "-I", "-S", "-c", _COMPILER], input=pickle.dumps((sources, OPTIMIZE)),
-                          capture_output=True, check=False)
+                          capture_output=True, check=False, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(f"compiling {len(sources)} modules failed: {done.stderr.decode(errors='replace')}")
-    return pickle.loads(done.stdout)
+    compiled = pickle.loads(done.stdout)
+    if len(compiled) != len(sources):
+        raise RuntimeError(f"compiling {len(sources)} modules gave {len(compiled)} results")
+    return compiled
 
 
 def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,

@@ -2,15 +2,17 @@
 
 numpy.linalg imports its LAPACK kernels, `numpy.linalg._umath_linalg` (1.9 MB of WebAssembly,
 0.27 MB of the xz download, a fifth of numpy's), on every `import numpy`, whether or not a
-kernel is used; the site uses only `numpy.linalg.norm` of vectors, which is Python over numpy's
-core and calls none. Only numpy.linalg's own functions reach the kernels (`_umath_linalg.inv`,
-…), by attribute at call time, so a stand-in module imports where the kernels did and fails at
-the first kernel asked for, naming the way out.
+kernel is used; the site uses only `numpy.linalg.norm` with its default order, which numpy
+computes as the square root of a dot product for any shape and which calls none. Only
+numpy.linalg's own functions reach the kernels (`_umath_linalg.inv`, …), by attribute at call
+time, so a stand-in module imports where the kernels did and fails at the first kernel asked
+for, naming the way out.
 
-That nothing asks is recorded, not assumed: tests/pyodide/closure_record.py runs every widget
+That nothing asks is checked three ways: tests/unit/test_linalg_use.py fails on any other use of
+numpy's linear algebra in kdsite.core's source; tests/pyodide/closure_record.py runs every widget
 with every control, the training loop and the error paths with the stand-ins in place (a kernel
 asked for fails the recording, even where the caller swallows the error: each stand-in lists
-what it was asked), and the browser tests drive every control against the shipped stand-in.
+what it was asked); and the browser tests drive every control against the shipped stand-in.
 """
 
 from __future__ import annotations

@@ -29,13 +29,23 @@ TRIMMED_WHEELS = ("numpy",)
 
 # Run under Pyodide: CALLS is replaced by the calls' JSON. The last line is the JSON result.
 RECORDER = """
-import json, sys, types, warnings
+import importlib.abc, importlib.util, json, sys, warnings
 # The stand-ins a built site ships instead of compiled modules nothing calls
-# (kdsite/pyodide/stand_ins.py), in place before numpy imports them.
+# (kdsite/pyodide/stand_ins.py), found before the real modules: imported as the shipped ones are
+# (a spec, bound to their package), so every way to them leads to the stand-in.
 stand_ins = json.loads(STAND_IN_SOURCES)
-for name, source in stand_ins.items():
-    sys.modules[name] = module = types.ModuleType(name)
-    exec(compile(source, name.replace(".", "/") + ".py", "exec"), module.__dict__)
+
+
+class StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path=None, target=None):
+        return importlib.util.spec_from_loader(name, self) if name in stand_ins else None
+
+    def exec_module(self, module):
+        exec(compile(stand_ins[module.__name__], module.__name__.replace(".", "/") + ".py", "exec"),
+             module.__dict__)
+
+
+sys.meta_path.insert(0, StandIns())
 import kdsite, kdsite.core.states as states
 import numpy as np
 
@@ -68,6 +78,8 @@ str(np.dtype("float64")), repr(np.float64(1.5)), repr(np.arange(3))
 
 # A stand-in asked for anything: something the site runs needs the real module.
 asked = {name: sorted(set(sys.modules[name].asked)) for name in stand_ins if sys.modules[name].asked}
+if not all(isinstance(sys.modules[name].__spec__.loader, StandIns) for name in stand_ins):
+    raise RuntimeError("a real module was imported where its stand-in should have been")
 if asked:
     raise RuntimeError(f"the site's Python asked stand-ins for {asked}: take them out of STAND_INS "
                        "in kdsite/pyodide/stand_ins.py")
