@@ -157,11 +157,10 @@ def _compiled(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfil
 
 def _stand_in(info: zipfile.ZipInfo) -> tuple[zipfile.ZipInfo, bytes]:
     """Return the entry of the stand-in (.py) for compiled module entry `info`."""
-    folder = info.filename.rpartition("/")[0]
-    name = module_of(info.filename).rpartition(".")[2]
-    entry = zipfile.ZipInfo(f"{folder}/{name}.py" if folder else f"{name}.py", info.date_time)
+    module = module_of(info.filename)
+    entry = zipfile.ZipInfo(module.replace(".", "/") + ".py", info.date_time)
     entry.external_attr = 0o644 << 16
-    return entry, stand_in_source(module_of(info.filename))
+    return entry, stand_in_source(module)
 
 
 def _record(entries: list[tuple[str, bytes]], record_name: str) -> bytes:

@@ -9,6 +9,7 @@ import importlib
 import io
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -59,19 +60,25 @@ WHEEL = {
 }
 
 
-@pytest.mark.parametrize("compile_py", [True, False])
-def test_a_trimmed_wheel_holds_the_closure_and_an_exact_record(tmp_path, compile_py):
+def _trimmed(tmp_path, compile_py: bool) -> tuple[Path, list[str], list[str]]:
+    """Trim WHEEL to kdtoy, kdtoy.used and kdtoy.fast; return the wheel, its entry names and the
+    names its RECORD lists."""
     src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
     out = tmp_path / "out.whl"
     precompile_zip(src, out, frozenset({"kdtoy", "kdtoy.used", "kdtoy.fast"}), compile_py=compile_py)
-    suffix = ".pyc" if compile_py else ".py"
     with zipfile.ZipFile(out) as z:
-        names = z.namelist()
-        assert names == [f"kdtoy/__init__{suffix}", f"kdtoy/used{suffix}",
-                         "kdtoy/fast.cpython-312-wasm32-emscripten.so",
-                         "kdtoy-1.0.dist-info/METADATA", "kdtoy-1.0.dist-info/RECORD"]
-        rows = list(csv.reader(io.StringIO(z.read("kdtoy-1.0.dist-info/RECORD").decode())))
-        assert [r[0] for r in rows] == names[:-1] + ["kdtoy-1.0.dist-info/RECORD"]
+        rows = csv.reader(io.StringIO(z.read("kdtoy-1.0.dist-info/RECORD").decode()))
+        return out, z.namelist(), [r[0] for r in rows]
+
+
+@pytest.mark.parametrize("compile_py", [True, False])
+def test_a_trimmed_wheel_holds_the_closure_and_an_exact_record(tmp_path, compile_py):
+    _, names, listed = _trimmed(tmp_path, compile_py)
+    suffix = ".pyc" if compile_py else ".py"
+    assert names == [f"kdtoy/__init__{suffix}", f"kdtoy/used{suffix}",
+                     "kdtoy/fast.cpython-312-wasm32-emscripten.so",
+                     "kdtoy-1.0.dist-info/METADATA", "kdtoy-1.0.dist-info/RECORD"]
+    assert listed == names[:-1] + ["kdtoy-1.0.dist-info/RECORD"]
 
 
 def test_full_and_trimmed_copies_are_cached_side_by_side(tmp_path):
@@ -101,16 +108,11 @@ def test_the_checked_in_closure_names_the_stdlib_and_numpy():
 @pytest.mark.parametrize("compile_py", [True, False])
 def test_a_compiled_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeypatch, compile_py):
     monkeypatch.setattr(bytecode, "STAND_INS", frozenset({"kdtoy.fast"}))
-    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
-    out = tmp_path / "out.whl"
-    precompile_zip(src, out, frozenset({"kdtoy", "kdtoy.used", "kdtoy.fast"}), compile_py=compile_py)
+    out, names, listed = _trimmed(tmp_path, compile_py)
     suffix = ".pyc" if compile_py else ".py"
-    with zipfile.ZipFile(out) as z:
-        names = z.namelist()
-        assert f"kdtoy/fast{suffix}" in names and not [n for n in names if n.endswith(".so")]
-        assert modules_in(names) == {"kdtoy", "kdtoy.used", "kdtoy.fast"}
-        rows = list(csv.reader(io.StringIO(z.read("kdtoy-1.0.dist-info/RECORD").decode())))
-        assert f"kdtoy/fast{suffix}" in [r[0] for r in rows]
+    assert f"kdtoy/fast{suffix}" in names and not [n for n in names if n.endswith(".so")]
+    assert modules_in(names) == {"kdtoy", "kdtoy.used", "kdtoy.fast"}
+    assert listed == names[:-1] + ["kdtoy-1.0.dist-info/RECORD"]
     # Imported, it stands in; asked for anything, it fails naming the fix and notes what was asked.
     monkeypatch.syspath_prepend(str(out))
     try:
