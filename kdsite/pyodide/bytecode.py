@@ -20,8 +20,13 @@ files, and Pyodide extracts every file of a wheel while the page waits. Their RE
 rewritten to list what the wheel now holds.
 
 Given the modules a page imports (closure.py), an archive also loses every other module's
-code, and a compiled module nothing calls becomes its stand-in (stand_ins.py): a
-precompiled-and-trimmed copy is cached per source, Python, module set and stand-ins.
+code, and a module nothing calls becomes its stand-in (stand_ins.py): a precompiled-and-trimmed
+copy is cached per source, Python, module set and stand-ins.
+
+Two numpy modules hold nothing but documentation: `numpy._core._add_newdocs` and
+`_add_newdocs_scalars` hand numpy's `add_docstring` the docstrings of its compiled types and
+functions. At level 2 numpy discards them unread (its add_docstring returns at once when
+`sys.flags.optimize` > 1), so those strings ship empty (DOCS_ONLY): 41 kB less xz.
 
 Every entry is stored, not deflated: readers download these files compressed whole
 (precompress.py: xz over the archive sees all its modules at once, 35 % smaller than deflate
@@ -56,7 +61,10 @@ COMPATIBLE = sys.version_info[:2] == tuple(int(p) for p in PYODIDE_PYTHON.split(
 # (kdsite/static/python-env.js; tests/unit/test_bytecode.py checks the two agree).
 OPTIMIZE = 2
 # Bump when precompile_zip's output changes, so cached copies made the old way are remade.
-FORMAT = 6
+FORMAT = 7
+# Modules that only pass docstrings to numpy's add_docstring, unread at level 2 (see above): each
+# string constant of theirs that spans lines (a docstring, or a piece of one) ships empty.
+DOCS_ONLY = frozenset({"numpy/_core/_add_newdocs.py", "numpy/_core/_add_newdocs_scalars.py"})
 # In a wheel, files no program running in the browser can use: there is no compiler there.
 BUILD_ONLY_SUFFIXES = (".pyi", ".pxd", ".pyx", ".h", ".c", ".a")
 
@@ -68,16 +76,31 @@ BUILD_ONLY_SUFFIXES = (".pyi", ".pxd", ".pyx", ".h", ".c", ".a")
 # run from the test suite, made another site lock. Interning all of them first fixes their state.
 # Each .pyc is sourceless, with an unchecked-hash header (PEP 552, no timestamp); one is loaded
 # whatever the interpreter's optimization level. None: not Python (test data), shipped as is.
-_COMPILER = """
+# A DOCS_ONLY module's code, or a constant of it, with each string that spans lines as "";
+# defined as source, for the compiler below and for the test that compares with pyodide-build.
+WITHOUT_DOCS = """
+def without_docs(value):
+    if isinstance(value, str):
+        return "" if "\\n" in value else value
+    if isinstance(value, (tuple, frozenset)):
+        return type(value)(without_docs(v) for v in value)
+    if isinstance(value, type(without_docs.__code__)):
+        return value.replace(co_consts=tuple(without_docs(c) for c in value.co_consts))
+    return value
+"""
+_COMPILER = WITHOUT_DOCS + """
 import importlib.util, marshal, pickle, sys
 for c in range(256):
     sys.intern(chr(c))
 sys.intern("")
-sources, optimize = pickle.load(sys.stdin.buffer)
+sources, optimize, docs_only = pickle.load(sys.stdin.buffer)
+
 compiled = []
 for name, source in sources:
     try:
         code = compile(source, name, "exec", dont_inherit=True, optimize=optimize)
+        if name in docs_only:
+            code = without_docs(code)
     except (SyntaxError, ValueError):
         compiled.append(None)
         continue
@@ -89,11 +112,15 @@ pickle.dump(compiled, sys.stdout.buffer)
 """
 
 
-def compile_sources(sources: list[tuple[str, bytes]]) -> list[bytes | None]:
+def compile_sources(sources: list[tuple[str, bytes]], docs_only: frozenset[str] = frozenset()) -> list[bytes | None]:
     """Return the .pyc bytes (level OPTIMIZE) of each (file name, source), or None for a source
     that does not compile, made in a fresh interpreter: the same sources give the same bytes
-    whatever this process did before. Raises RuntimeError when that interpreter fails."""
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", _COMPILER], input=pickle.dumps((sources, OPTIMIZE)),
+    whatever this process did before. A file named in `docs_only` ships each string constant
+    that spans lines as "" (only where OPTIMIZE is 2: lower, numpy reads its docstrings). Raises
+    RuntimeError when that interpreter fails."""
+    docs_only = docs_only if OPTIMIZE >= 2 else frozenset()
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", _COMPILER],
+                          input=pickle.dumps((sources, OPTIMIZE, docs_only)),
                           capture_output=True, check=False, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(f"compiling {len(sources)} modules failed: {done.stderr.decode(errors='replace')}")
@@ -107,9 +134,9 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
                    compile_py: bool = True) -> None:
     """Copy zip or wheel `src` to `dst`, each .py as its .pyc, keeping entry dates; trim wheels.
 
-    With `modules`, only the entries closure.ships() keeps for them are copied, and a compiled
-    module of STAND_INS is replaced by its stand-in; without `compile_py`, .py files stay
-    sources (a build under another Python than Pyodide's).
+    With `modules`, only the entries closure.ships() keeps for them are copied, and a module of
+    STAND_INS is replaced by its stand-in; without `compile_py`, .py files stay sources (a build
+    under another Python than Pyodide's).
     """
     wheel = src.suffix == ".whl"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
@@ -124,7 +151,7 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
             if modules is not None and not ships(info.filename, modules):
                 continue
             data = zin.read(info)
-            if modules is not None and info.filename.endswith(".so") and module_of(info.filename) in STAND_INS:
+            if modules is not None and module_of(info.filename) in STAND_INS:
                 info, data = _stand_in(info)
             shipped.append((info, data))
         if compile_py:
@@ -142,7 +169,7 @@ def precompile_zip(src: Path, dst: Path, modules: frozenset[str] | None = None,
 def _compiled(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfile.ZipInfo, bytes]]:
     """Return `entries`, each .py that compiles as its .pyc (compile_sources), in the same order."""
     sources = [(info.filename, data) for info, data in entries if info.filename.endswith(".py")]
-    codes = iter(compile_sources(sources) if sources else [])
+    codes = iter(compile_sources(sources, DOCS_ONLY) if sources else [])
     out = []
     for info, data in entries:
         code = next(codes) if info.filename.endswith(".py") else None
@@ -156,7 +183,7 @@ def _compiled(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfil
 
 
 def _stand_in(info: zipfile.ZipInfo) -> tuple[zipfile.ZipInfo, bytes]:
-    """Return the entry of the stand-in (.py) for compiled module entry `info`."""
+    """Return the entry of the stand-in (.py) for module entry `info` (compiled or Python)."""
     module = module_of(info.filename)
     entry = zipfile.ZipInfo(module.replace(".", "/") + ".py", info.date_time)
     entry.external_attr = 0o644 << 16
@@ -183,7 +210,8 @@ def precompiled(src: Path, cache: Path, modules: frozenset[str] | None = None) -
     if not COMPATIBLE and modules is None:
         return src  # correct, only slower to start: a build under another Python ships sources
     source = sha256_file(src)[:24]
-    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}-O{OPTIMIZE}" if COMPATIBLE else "sources"
+    docs_only = hashlib.sha256("\n".join(sorted(DOCS_ONLY)).encode()).hexdigest()[:8]
+    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}-O{OPTIMIZE}-d{docs_only}" if COMPATIBLE else "sources"
     if modules is not None:
         kind += f"-only-{closure_digest(modules)}-{stand_ins_digest()}"
     folder = cache / f"{source}-{kind}"

@@ -2,12 +2,13 @@
 
 The run uses a full runtime (every module of the stdlib zip and numpy's wheel, precompiled as a
 site ships them), loaded the way the worker loads it (run_python.mjs), and does what a reader
-can make the worker do: import kdsite.core.states, call every widget of the site with every
-control at its ends and start, train every training lab to its last epoch, and report errors
-(a Python exception converted for JavaScript, a numpy error, a warning), with the stand-ins of
-compiled modules nothing calls (kdsite/pyodide/stand_ins.py) in their place: asking one for
-anything fails the recording. Whatever is then in `sys.modules` and came from the stdlib zip or
-a trimmed wheel, and every stand-in, is the closure.
+can make the worker do: load the packages, import kdsite.core.states, call every widget of the
+site with every control at its ends and start, train every training lab to its last epoch, and
+report errors (a Python exception converted for JavaScript, a numpy error, a warning), with the
+stand-ins of modules nothing calls (kdsite/pyodide/stand_ins.py) in their place from before
+the packages load: asking one for anything fails the recording. Whatever is then in
+`sys.modules` and came from the stdlib zip or a trimmed wheel, and every stand-in, is the
+closure.
 
     python tests/pyodide/closure_record.py    # rewrite kdsite/pyodide/closure.json
 """
@@ -27,12 +28,12 @@ RUNNER = Path(__file__).with_name("run_python.mjs")
 # Archives trimmed to the closure: the stdlib zip, and numpy's wheel by package name.
 TRIMMED_WHEELS = ("numpy",)
 
-# Run under Pyodide: CALLS is replaced by the calls' JSON. The last line is the JSON result.
-RECORDER = """
-import importlib.abc, importlib.util, json, sys, warnings
-# The stand-ins a built site ships instead of compiled modules nothing calls
-# (kdsite/pyodide/stand_ins.py), found before the real modules: imported as the shipped ones are
-# (a spec, bound to their package), so every way to them leads to the stand-in.
+# Run under Pyodide once it has started, before it loads any package (some stand-ins stand in for
+# modules its package loader imports): the stand-ins a built site ships instead of modules
+# nothing calls (kdsite/pyodide/stand_ins.py), found before the real modules: imported as the
+# shipped ones are (a spec, bound to their package), so every way to them leads to the stand-in.
+BEFORE_PACKAGES = """
+import importlib.abc, importlib.util, json, sys
 stand_ins = json.loads(STAND_IN_SOURCES)
 
 
@@ -46,6 +47,13 @@ class StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 sys.meta_path.insert(0, StandIns())
+"null"
+"""
+
+# Run under Pyodide with the packages loaded, in the same globals: CALLS is replaced by the
+# calls' JSON. The last line is the JSON result.
+RECORDER = """
+import json, sys, warnings
 import kdsite, kdsite.core.states as states
 import numpy as np
 
@@ -85,8 +93,8 @@ if asked:
                        "in kdsite/pyodide/stand_ins.py")
 
 result = {}
-for name in stand_ins:  # imported, as the real module would have been, from the trimmed wheel
-    result.setdefault(name.partition(".")[0], []).append(name)
+for name, archive in json.loads(STAND_IN_ARCHIVES).items():  # imported as the real module would be
+    result.setdefault(archive, []).append(name)
 for name, module in list(sys.modules.items()):
     origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
     if origin.startswith(STDLIB_ROOT):
@@ -181,13 +189,19 @@ def full_runtime(dest: Path) -> Path:
     return runtime
 
 
-def run_in_node(runtime: Path, program: str) -> str:
-    """Return the stdout of `program` run by run_python.mjs on `runtime`; raise on failure."""
+def run_in_node(runtime: Path, program: str, before_packages: str | None = None) -> str:
+    """Return the stdout of `program` run by run_python.mjs on `runtime` (after
+    `before_packages`, run before the packages load); raise on failure."""
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("Node.js is needed to record the closure: install nodejs")
-    done = subprocess.run([node, str(RUNNER), str(runtime)], input=program, capture_output=True,
-                          text=True, timeout=1200)
+    with tempfile.TemporaryDirectory() as tmp:
+        args = []
+        if before_packages is not None:
+            (Path(tmp) / "before.py").write_text(before_packages, encoding="utf-8")
+            args = ["--before-packages", str(Path(tmp) / "before.py")]
+        done = subprocess.run([node, str(RUNNER), str(runtime), *args], input=program, capture_output=True,
+                              text=True, timeout=1200)
     if done.returncode != 0:
         raise RuntimeError(f"run_python.mjs failed:\n{done.stderr}")
     return done.stdout
@@ -203,8 +217,9 @@ def record(site: Path, work: Path) -> dict[str, list[str]]:
                .replace("STDLIB_ROOT", repr("/lib/python312.zip/"))
                .replace("SITE_PACKAGES", repr("/lib/python3.12/site-packages/"))
                .replace("TRIMMED", repr(TRIMMED_WHEELS))
-               .replace("STAND_IN_SOURCES", repr(json.dumps(stand_ins))))  # last: it holds code
-    return json.loads(run_in_node(runtime, program))
+               .replace("STAND_IN_ARCHIVES", repr(json.dumps(STAND_INS))))
+    before = BEFORE_PACKAGES.replace("STAND_IN_SOURCES", repr(json.dumps(stand_ins)))
+    return json.loads(run_in_node(runtime, program, before))
 
 
 def closure_document(modules: dict[str, list[str]]) -> str:

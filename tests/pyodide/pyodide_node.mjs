@@ -4,10 +4,11 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** Python started in full from `dir` (<site>/_kd/pyodide/), with numpy and kdsite loaded (with
- * `snapshot`, started ready to have one taken, every library load recorded): {pyodide,
- * libraries (recordLibraries()'s, or null), options, loadPyodide, staticModule (imports a file of
- * the site's _kd/static/)}. Exits the process with the loader's messages if a package failed. */
-export async function startPython(dir, { snapshot = false } = {}) {
+ * `snapshot`, started ready to have one taken, every library load recorded; with
+ * `beforePackages`, that Python code run before they load): {pyodide, libraries
+ * (recordLibraries()'s, or null), options, loadPyodide, staticModule (imports a file of the
+ * site's _kd/static/)}. Exits the process with the loader's messages if a package failed. */
+export async function startPython(dir, { snapshot = false, beforePackages = null } = {}) {
   dir = path.resolve(dir) + path.sep;
   const staticModule = (name) => import(pathToFileURL(path.join(dir, "..", "static", name)).href);
   const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
@@ -18,6 +19,7 @@ export async function startPython(dir, { snapshot = false } = {}) {
   keepStdlibZipDirectory(pyodide);
   // Only then: closure_record.py's runtime folder has no python-libraries.js beside it.
   const libraries = snapshot ? (await staticModule("python-libraries.js")).recordLibraries(pyodide._module) : null;
+  if (beforePackages !== null) pyodide.runPython(beforePackages);
   const errors = [];
   await pyodide.loadPackage(["kdsite"], { checkIntegrity: true, messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
   if (errors.length) {

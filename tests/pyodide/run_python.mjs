@@ -5,13 +5,19 @@
 // last expression must be a JSON string; it is printed to stdout.
 // With --restored, the code runs instead in a Python restored from a snapshot, as a browser's
 // next visit starts it (pyodide_node.mjs' restoredPython).
-// Usage: node run_python.mjs <site>/_kd/pyodide [--restored]
+// With --before-packages FILE, the Python code in FILE runs first, once Python has started and
+// before the packages load (closure_record.py puts its stand-ins in place there).
+// Usage: node run_python.mjs <site>/_kd/pyodide [--restored | --before-packages FILE]
 import { readFileSync } from "node:fs";
 
 import { restoredPython, startPython } from "./pyodide_node.mjs";
 
 const dir = process.argv[2];
-const pyodide = process.argv.includes("--restored") ? await restoredPython(dir) : (await startPython(dir)).pyodide;
+const at = process.argv.indexOf("--before-packages");
+const beforePackages = at > 0 ? readFileSync(process.argv[at + 1], "utf8") : null;
+const pyodide = process.argv.includes("--restored")
+  ? await restoredPython(dir)
+  : (await startPython(dir, { beforePackages })).pyodide;
 const code = readFileSync(0, "utf8");
 try {
   process.stdout.write(String(pyodide.runPython(code)));

@@ -1,7 +1,8 @@
 """The stdlib and numpy ship trimmed to the modules real runs import (kdsite/pyodide/closure.py):
 the checked-in closure.json still equals a fresh recording under Pyodide in Node, the built
-site ships exactly it (with an exact RECORD and site lock, and stand-ins for the compiled modules
-nothing calls), and a module left out or a kernel not shipped fails loudly."""
+site ships exactly it (with an exact RECORD and site lock, and stand-ins for the modules nothing
+calls), a module left out or a stand-in asked for anything fails loudly, and numpy discards the
+docstrings its DOCS_ONLY modules ship without."""
 
 import base64
 import csv
@@ -14,6 +15,7 @@ import pytest
 from closure_record import closure_document, record
 from test_core_in_pyodide import run_program
 
+from kdsite.pyodide import bytecode
 from kdsite.pyodide.closure import CLOSURE_FILE, STDLIB, load_closure, module_of, modules_in
 from kdsite.pyodide.stand_ins import STAND_INS
 
@@ -34,6 +36,10 @@ def test_the_site_ships_exactly_the_closure(built_site):
     closure = load_closure()
     with zipfile.ZipFile(runtime / "python_stdlib.zip") as z:
         names = _shipped(z)
+        # Each module nothing calls ships as its stand-in (kdsite/pyodide/stand_ins.py).
+        for module in [m for m, archive in STAND_INS.items() if archive == STDLIB]:
+            code = z.read(module.replace(".", "/") + ".pyc")
+            assert b"STAND_INS in kdsite/pyodide/stand_ins.py" in code and len(code) < 2000, module
     assert modules_in(names) == closure[STDLIB]
     assert all(module_of(n) for n in names), "the stdlib zip ships only module code"
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
@@ -43,8 +49,7 @@ def test_the_site_ships_exactly_the_closure(built_site):
     with zipfile.ZipFile(wheel) as z:
         names = _shipped(z)
         assert modules_in(names) == closure["numpy"]
-        # Each compiled module nothing calls ships as its stand-in (kdsite/pyodide/stand_ins.py).
-        for module in STAND_INS:
+        for module in [m for m, archive in STAND_INS.items() if archive == "numpy"]:
             path = module.replace(".", "/")
             assert f"{path}.pyc" in names and not [n for n in names if n.startswith(path + ".")
                                                     and n.endswith(".so")], module
@@ -92,5 +97,45 @@ json.dumps(result)
     assert "numpy.linalg._umath_linalg" in STAND_INS
     norm, error = run_program(built_site, program)
     assert norm == 5.0
-    assert error.startswith("numpy.linalg._umath_linalg.inv: this site ships numpy without")
+    assert error.startswith("numpy.linalg._umath_linalg.inv: this site ships without numpy.linalg._umath_linalg")
     assert "STAND_INS in kdsite/pyodide/stand_ins.py" in error
+
+
+@pytest.mark.pyodide
+def test_the_stdlib_stand_ins_import_and_fail_loudly(built_site):
+    # Pyodide's package loader imports tarfile (for tar archives: the site's packages are wheels),
+    # and importlib.metadata imports calendar (through email, for dates in mail headers).
+    program = """
+import json, sys
+result = {"imported": sorted(n for n in ("tarfile", "calendar") if n in sys.modules)}
+import tarfile, calendar
+for module, name in ((tarfile, "open"), (calendar, "timegm")):
+    try:
+        getattr(module, name)
+    except AttributeError as e:
+        result[module.__name__] = str(e)
+json.dumps(result)
+"""
+    assert {m for m, archive in STAND_INS.items() if archive == STDLIB} == {"tarfile", "calendar"}
+    result = run_program(built_site, program)
+    assert result["imported"] == ["calendar", "tarfile"]  # by loading the packages, as in a browser
+    for module, name in (("tarfile", "open"), ("calendar", "timegm")):
+        assert result[module].startswith(f"{module}.{name}: this site ships without {module}, as nothing it ran")
+        assert "STAND_INS in kdsite/pyodide/stand_ins.py" in result[module]
+
+
+@pytest.mark.pyodide
+def test_numpy_discards_the_docstrings_its_docs_only_modules_ship_without(built_site):
+    # bytecode.DOCS_ONLY holds only while numpy's add_docstring ignores its argument at -OO.
+    program = """
+import json, sys
+import numpy as np
+
+def f():
+    pass
+
+np.lib.add_docstring(f, "a docstring numpy would attach")
+json.dumps([sys.flags.optimize, f.__doc__, sys.modules["numpy._core._add_newdocs"].__name__])
+"""
+    assert bytecode.DOCS_ONLY == {"numpy/_core/_add_newdocs.py", "numpy/_core/_add_newdocs_scalars.py"}
+    assert run_program(built_site, program) == [2, None, "numpy._core._add_newdocs"]

@@ -1,13 +1,16 @@
 """Archives trimmed to a module closure (kdsite/pyodide/closure.py with bytecode.precompile_zip):
-which entries are a module's code, what ships for a set of modules, an exact RECORD, and the
-stand-ins of compiled modules nothing calls (kdsite/pyodide/stand_ins.py)."""
+which entries are a module's code, what ships for a set of modules, an exact RECORD, the
+stand-ins of modules nothing calls (kdsite/pyodide/stand_ins.py), and the modules that ship
+without their docstrings (bytecode.DOCS_ONLY)."""
 
 from __future__ import annotations
 
 import csv
 import importlib
 import io
+import marshal
 import sys
+import types
 import zipfile
 from pathlib import Path
 
@@ -52,6 +55,7 @@ WHEEL = {
     "kdtoy/__init__.py": b"from kdtoy import used\n",
     "kdtoy/used.py": b"X = 1\n",
     "kdtoy/unused.py": b"Y = 2\n",
+    "kdtoy/archive.py": b"import os\nSEP = os.sep\n\ndef open(name):\n    return name\n",
     "kdtoy/fast.cpython-312-wasm32-emscripten.so": b"\0asm",
     "kdtoy/slow.cpython-312-wasm32-emscripten.so": b"\0asm",
     "kdtoy/tests/data.csv": b"1,2\n",
@@ -107,7 +111,7 @@ def test_the_checked_in_closure_names_the_stdlib_and_numpy():
 
 @pytest.mark.parametrize("compile_py", [True, False])
 def test_a_compiled_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeypatch, compile_py):
-    monkeypatch.setattr(bytecode, "STAND_INS", frozenset({"kdtoy.fast"}))
+    monkeypatch.setattr(bytecode, "STAND_INS", {"kdtoy.fast": "kdtoy"})
     out, names, listed = _trimmed(tmp_path, compile_py)
     suffix = ".pyc" if compile_py else ".py"
     assert f"kdtoy/fast{suffix}" in names and not [n for n in names if n.endswith(".so")]
@@ -125,8 +129,87 @@ def test_a_compiled_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeyp
             del sys.modules[name]
 
 
+@pytest.mark.parametrize("compile_py", [True, False])
+def test_a_python_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeypatch, compile_py):
+    # As tarfile and calendar do in the stdlib zip: imported by a module the site needs, never used.
+    monkeypatch.setattr(bytecode, "STAND_INS", {"kdtoy.archive": "kdtoy"})
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
+    out = tmp_path / "out.whl"
+    precompile_zip(src, out, frozenset({"kdtoy", "kdtoy.used", "kdtoy.archive"}), compile_py=compile_py)
+    suffix = ".pyc" if compile_py else ".py"
+    with zipfile.ZipFile(out) as z:
+        assert [n for n in z.namelist() if n.startswith("kdtoy/archive")] == [f"kdtoy/archive{suffix}"]
+    monkeypatch.syspath_prepend(str(out))
+    try:
+        archive = importlib.import_module("kdtoy.archive")
+        with pytest.raises(AttributeError, match=r"kdtoy\.archive\.SEP: this site ships without kdtoy\.archive"):
+            archive.SEP  # noqa: B018
+        assert archive.asked == ["SEP"]
+    finally:
+        for name in [n for n in sys.modules if n == "kdtoy" or n.startswith("kdtoy.")]:
+            del sys.modules[name]
+
+
+DOCS = b'''add_newdoc("kdtoy.used", "X", """
+    The answer.
+    """)
+add_newdoc("kdtoy.used", "Y", ("attr", """Its attribute.
+
+    More.
+    """))
+add_newdoc("kdtoy.used", "Z", [("a", """A.
+    """), ("b", "one line")])
+for name in ("p", "q"):
+    add_newdoc("kdtoy.used", name, f"""{name}
+    is {name}.
+    """)
+'''
+
+
+def _strings(code: types.CodeType) -> list[str]:
+    out = []
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            out += _strings(c)
+        elif isinstance(c, str):
+            out.append(c)
+        elif isinstance(c, tuple):
+            out += [x for x in c if isinstance(x, str)]
+    return out
+
+
+def test_a_docs_only_module_ships_without_its_docstrings_and_passes_the_same_names(tmp_path, monkeypatch):
+    monkeypatch.setattr(bytecode, "DOCS_ONLY", frozenset({"kdtoy/docs.py"}))
+    src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", {**WHEEL, "kdtoy/docs.py": DOCS})
+    precompile_zip(src, tmp_path / "out.whl", frozenset({"kdtoy", "kdtoy.used", "kdtoy.docs"}))
+    with zipfile.ZipFile(tmp_path / "out.whl") as z:
+        code = marshal.loads(z.read("kdtoy/docs.pyc")[16:])
+        other = marshal.loads(z.read("kdtoy/used.pyc")[16:])
+    assert not [c for c in _strings(code) if "\n" in c]
+    assert "one line" in _strings(code) and "X" in _strings(code)
+
+    def calls(code):
+        seen = []
+        exec(code, {"add_newdoc": lambda place, obj, doc: seen.append((place, obj, doc))})
+        return seen
+
+    original = calls(compile(DOCS, "kdtoy/docs.py", "exec"))
+    shipped = calls(code)
+    assert [c[:2] for c in shipped] == [c[:2] for c in original]  # the same objects, in order
+    assert shipped[0][2] == "" and shipped[1][2] == ("attr", "") and shipped[2][2] == [("a", ""), ("b", "one line")]
+    assert [d for *_, d in shipped[3:]] == ["pp", "qq"]  # the f-string's values stay, its text goes
+    assert other.co_consts == compile(b"X = 1\n", "kdtoy/used.py", "exec").co_consts  # other modules: as they were
+
+
+def test_docs_stay_where_python_keeps_them(tmp_path, monkeypatch):
+    # Below level 2 numpy attaches the docstrings, so they ship whole.
+    monkeypatch.setattr(bytecode, "OPTIMIZE", 1)
+    (code,) = bytecode.compile_sources([("kdtoy/docs.py", DOCS)], frozenset({"kdtoy/docs.py"}))
+    assert "\n    The answer.\n    " in _strings(marshal.loads(code[16:]))
+
+
 def test_a_full_copy_keeps_every_compiled_module(tmp_path, monkeypatch):
-    monkeypatch.setattr(bytecode, "STAND_INS", frozenset({"kdtoy.fast"}))
+    monkeypatch.setattr(bytecode, "STAND_INS", {"kdtoy.fast": "kdtoy"})
     src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
     precompile_zip(src, tmp_path / "out.whl")  # no closure: the recording's runtime (closure_record.py)
     assert "kdtoy/fast.cpython-312-wasm32-emscripten.so" in zipfile.ZipFile(tmp_path / "out.whl").namelist()
@@ -136,7 +219,7 @@ def test_trimmed_copies_are_made_again_when_the_stand_ins_change(tmp_path, monke
     src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
     closure = frozenset({"kdtoy", "kdtoy.fast"})
     before = precompiled(src, tmp_path / "cache", closure)
-    monkeypatch.setattr(stand_ins, "STAND_INS", frozenset({"kdtoy.fast"}))
+    monkeypatch.setattr(stand_ins, "STAND_INS", {"kdtoy.fast": "kdtoy"})
     monkeypatch.setattr(bytecode, "STAND_INS", stand_ins.STAND_INS)
     after = precompiled(src, tmp_path / "cache", closure)
     assert after != before and "kdtoy/fast.pyc" in zipfile.ZipFile(after).namelist()
