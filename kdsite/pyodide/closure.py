@@ -10,8 +10,9 @@ built site ships exactly it). The build ships, of each archive, only these modul
 plus a wheel's .dist-info and the license files of kept packages.
 
 A module left out fails loudly: `ModuleNotFoundError` in the widget's error state, which the
-browser tests (they drive every control of every widget) would show. A compiled module imported
-but never called ships as a stand-in instead (stand_ins.py), which fails as loudly if asked.
+browser tests (they drive every control of every widget) would show. A module imported but
+never called (numpy's LAPACK kernels, tarfile) ships as a stand-in instead
+(stand_ins.py), which fails as loudly if asked.
 """
 
 from __future__ import annotations

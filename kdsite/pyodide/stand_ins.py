@@ -11,9 +11,6 @@ attribute asked for, naming the way out:
   the kernels (`_umath_linalg.inv`, …).
 - `tarfile` (31 kB of the stdlib's xz), imported by Pyodide's package loader to list the shared
   libraries of a package shipped as a tar archive; every package here is a wheel (a zip).
-- `calendar` (10 kB), imported by `email._parseaddr` (which `importlib.metadata` brings in,
-  for Pyodide's package loader) to turn a mail header's date into a timestamp; nothing here
-  parses one.
 
 That nothing asks is checked three ways: tests/unit/test_linalg_use.py fails on any other use of
 numpy's linear algebra in kdsite.core's source; tests/pyodide/closure_record.py loads the
@@ -31,7 +28,6 @@ import hashlib
 STAND_INS: dict[str, str] = {
     "numpy.linalg._umath_linalg": "numpy",
     "tarfile": "python_stdlib.zip",
-    "calendar": "python_stdlib.zip",
 }
 
 

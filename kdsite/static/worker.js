@@ -17,7 +17,7 @@ import * as protocol from "./protocol.js";
 import { recordLibraries, restoreLibraries, takeSnapshot } from "./python-libraries.js";
 import { PYTHON_ENV } from "./python-env.js";
 import { pythonSnapshots } from "./python-snapshot.js";
-import { keepStdlibZipDirectory } from "./stdlib-zip.js";
+import { trimInvalidateCaches } from "./stdlib-zip.js";
 
 const { MSG, PYTHON } = protocol;
 
@@ -222,7 +222,7 @@ async function boot() {
     kept = null;
   } else {
     try {
-      keepStdlibZipDirectory(pyodide);
+      trimInvalidateCaches(pyodide);
     } catch (err) {
       errors.push(lastLine(err)); // only slower without it; reported if loading then fails
     }

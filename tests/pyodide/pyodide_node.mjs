@@ -12,11 +12,11 @@ export async function startPython(dir, { snapshot = false, beforePackages = null
   dir = path.resolve(dir) + path.sep;
   const staticModule = (name) => import(pathToFileURL(path.join(dir, "..", "static", name)).href);
   const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
-  const { keepStdlibZipDirectory } = await staticModule("stdlib-zip.js");
+  const { trimInvalidateCaches } = await staticModule("stdlib-zip.js");
   const { PYTHON_ENV } = await staticModule("python-env.js");
   const options = { indexURL: dir, lockFileURL: path.join(dir, "pyodide-lock.json"), env: { ...PYTHON_ENV } };
   const pyodide = await loadPyodide(snapshot ? { ...options, _makeSnapshot: true } : options);
-  keepStdlibZipDirectory(pyodide);
+  trimInvalidateCaches(pyodide);
   // Only then: closure_record.py's runtime folder has no python-libraries.js beside it.
   const libraries = snapshot ? (await staticModule("python-libraries.js")).recordLibraries(pyodide._module) : null;
   if (beforePackages !== null) pyodide.runPython(beforePackages);

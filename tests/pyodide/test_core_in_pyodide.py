@@ -142,17 +142,21 @@ def test_training_run_agrees_with_cpython(built_site, start):
 
 # What worker.js (through stdlib-zip.js) relies on: after loadPackage, invalidating the import
 # caches keeps the stdlib zip's directory (no pure-Python re-read of its entries) and still
-# imports from it, while a package installed later is still found.
+# imports from it, while a package installed later is still found; and it has not imported
+# importlib.metadata (with email, csv and 20 more) to clear a cache nothing filled.
 STDLIB_ZIP = """
 import importlib, json, sys, zipimport
 zips = {path: f for path, f in sys.path_importer_cache.items() if isinstance(f, zipimport.zipimporter)}
 before = {path: f._files for path, f in zips.items()}
+metadata_before = "importlib.metadata" in sys.modules
 importlib.invalidate_caches()
+metadata_after = "importlib.metadata" in sys.modules
 # A shipped stdlib module nothing had imported yet, from the zip.
 fresh = importlib.import_module(sorted(m for m in SHIPPED if m not in sys.modules and "." not in m)[0])
 json.dumps({"archives": sorted({f.archive for f in zips.values()}), "importers": len(zips), \
 "kept": all(f._files is before[p] for p, f in zips.items()),
-            "fresh_from": fresh.__spec__.origin, "kdsite_from": sys.modules["kdsite"].__file__})
+            "fresh_from": fresh.__spec__.origin, "kdsite_from": sys.modules["kdsite"].__file__,
+            "metadata": [metadata_before, metadata_after]})
 """
 
 
@@ -164,6 +168,26 @@ def test_stdlib_zip_directory_is_read_once(built_site):
     assert got["kept"], "invalidate_caches() re-read the stdlib zip: stdlib-zip.js is not applied"
     assert got["fresh_from"].startswith("/lib/python312.zip/")
     assert "site-packages" in got["kdsite_from"]
+    assert got["metadata"] == [False, False], "invalidate_caches() imported importlib.metadata"
+
+
+def test_invalidating_clears_importlib_metadatas_cache_once_it_is_imported(built_site):
+    # stdlib-zip.js' second tweak passes the call on once importlib.metadata is imported (the
+    # site ships none: a module of that name, with a finder that counts, stands for it here).
+    program = """
+import importlib, json, sys, types
+cleared = []
+class Finder:
+    @classmethod
+    def invalidate_caches(cls):
+        cleared.append(cls.__name__)
+metadata = types.ModuleType("importlib.metadata")
+metadata.MetadataPathFinder = Finder
+sys.modules["importlib.metadata"] = metadata
+importlib.invalidate_caches()
+json.dumps(cleared)
+"""
+    assert run_program(built_site, program) == ["Finder"]
 
 
 def test_reloading_numpys_modules_changes_only_their_own_memory(built_site):

@@ -131,7 +131,7 @@ def test_a_compiled_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeyp
 
 @pytest.mark.parametrize("compile_py", [True, False])
 def test_a_python_module_nothing_calls_ships_as_its_stand_in(tmp_path, monkeypatch, compile_py):
-    # As tarfile and calendar do in the stdlib zip: imported by a module the site needs, never used.
+    # As tarfile does in the stdlib zip: imported by a module the site needs, never used.
     monkeypatch.setattr(bytecode, "STAND_INS", {"kdtoy.archive": "kdtoy"})
     src = _zip(tmp_path / "kdtoy-1.0-py3-none-any.whl", WHEEL)
     out = tmp_path / "out.whl"
