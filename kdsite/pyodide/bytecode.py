@@ -210,8 +210,9 @@ def precompiled(src: Path, cache: Path, modules: frozenset[str] | None = None) -
     if not COMPATIBLE and modules is None:
         return src  # correct, only slower to start: a build under another Python ships sources
     source = sha256_file(src)[:24]
-    docs_only = hashlib.sha256("\n".join(sorted(DOCS_ONLY)).encode()).hexdigest()[:8]
-    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}-O{OPTIMIZE}-d{docs_only}" if COMPATIBLE else "sources"
+    # The compiler program and what it leaves out are part of the key: editing them remakes copies.
+    compiler = hashlib.sha256("\n".join([_COMPILER, *sorted(DOCS_ONLY)]).encode()).hexdigest()[:8]
+    kind = f"{importlib.util.MAGIC_NUMBER.hex()}-v{FORMAT}-O{OPTIMIZE}-c{compiler}" if COMPATIBLE else "sources"
     if modules is not None:
         kind += f"-only-{closure_digest(modules)}-{stand_ins_digest()}"
     folder = cache / f"{source}-{kind}"

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 
-# Module name -> the archive (a key of closure.json) it ships in, as its stand-in.
+# Module name -> the archive (a key of closure.json) it ships in, as its stand-in: the recording
+# files it there. A build stands in for the module of that name in whichever archive holds it;
+# the names are unique across the stdlib zip and numpy's wheel, so that is the one.
 STAND_INS: dict[str, str] = {
     "numpy.linalg._umath_linalg": "numpy",
     "tarfile": "python_stdlib.zip",

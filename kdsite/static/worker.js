@@ -224,7 +224,10 @@ async function boot() {
     try {
       trimInvalidateCaches(pyodide);
     } catch (err) {
-      errors.push(lastLine(err)); // only slower without it; reported if loading then fails
+      // The stdlib ships no importlib.metadata, which loadPackage's invalidate_caches() would
+      // then import and fail: Python works but this visit keeps no snapshot. Said at once.
+      console.warn(`kdsite: ${lastLine(err)}`);
+      errors.push(lastLine(err));
     }
     const libraries = store && recordLibraries(pyodide._module);
     const packages = Object.keys(lock.packages || {}).filter((name) => name !== "kdsite");

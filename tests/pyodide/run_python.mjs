@@ -15,6 +15,9 @@ import { restoredPython, startPython } from "./pyodide_node.mjs";
 const dir = process.argv[2];
 const at = process.argv.indexOf("--before-packages");
 const beforePackages = at > 0 ? readFileSync(process.argv[at + 1], "utf8") : null;
+if (beforePackages !== null && process.argv.includes("--restored")) {
+  throw new Error("--before-packages and --restored: a restored Python loads no packages");
+}
 const pyodide = process.argv.includes("--restored")
   ? await restoredPython(dir)
   : (await startPython(dir, { beforePackages })).pyodide;

@@ -143,7 +143,7 @@ def test_training_run_agrees_with_cpython(built_site, start):
 # What worker.js (through stdlib-zip.js) relies on: after loadPackage, invalidating the import
 # caches keeps the stdlib zip's directory (no pure-Python re-read of its entries) and still
 # imports from it, while a package installed later is still found; and it has not imported
-# importlib.metadata (with email, csv and 20 more) to clear a cache nothing filled.
+# importlib.metadata (which the site does not ship) to clear a cache nothing filled.
 STDLIB_ZIP = """
 import importlib, json, sys, zipimport
 zips = {path: f for path, f in sys.path_importer_cache.items() if isinstance(f, zipimport.zipimporter)}
