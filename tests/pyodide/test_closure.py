@@ -10,11 +10,11 @@ import hashlib
 import io
 import json
 import marshal
-import types
 import zipfile
 
 import pytest
 from closure_record import closure_document, record
+from code_constants import string_constants
 from test_core_in_pyodide import run_program
 
 from kdsite.pyodide import bytecode
@@ -142,18 +142,6 @@ json.dumps([sys.flags.optimize, f.__doc__, sys.modules["numpy._core._add_newdocs
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     with zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"]) as z:
         for name in bytecode.DOCS_ONLY:
-            strings = _strings(marshal.loads(z.read(name + "c")[16:]))
+            strings = string_constants(marshal.loads(z.read(name + "c")[16:]))
             assert strings and not [s for s in strings if "\n" in s], name
 
-
-def _strings(code: types.CodeType) -> list[str]:
-    """Every string constant of `code` and the code nested in it."""
-    out = []
-    for c in code.co_consts:
-        if isinstance(c, types.CodeType):
-            out += _strings(c)
-        elif isinstance(c, str):
-            out.append(c)
-        elif isinstance(c, (tuple, frozenset)):
-            out += [x for x in c if isinstance(x, str)]
-    return out

@@ -10,11 +10,11 @@ import importlib
 import io
 import marshal
 import sys
-import types
 import zipfile
 from pathlib import Path
 
 import pytest
+from code_constants import string_constants
 
 from kdsite.pyodide import bytecode, stand_ins
 from kdsite.pyodide.bytecode import precompile_zip, precompiled
@@ -166,17 +166,6 @@ for name in ("p", "q"):
 '''
 
 
-def _strings(code: types.CodeType) -> list[str]:
-    out = []
-    for c in code.co_consts:
-        if isinstance(c, types.CodeType):
-            out += _strings(c)
-        elif isinstance(c, str):
-            out.append(c)
-        elif isinstance(c, tuple):
-            out += [x for x in c if isinstance(x, str)]
-    return out
-
 
 def test_a_docs_only_module_ships_without_its_docstrings_and_passes_the_same_names(tmp_path, monkeypatch):
     monkeypatch.setattr(bytecode, "DOCS_ONLY", frozenset({"kdtoy/docs.py"}))
@@ -185,8 +174,8 @@ def test_a_docs_only_module_ships_without_its_docstrings_and_passes_the_same_nam
     with zipfile.ZipFile(tmp_path / "out.whl") as z:
         code = marshal.loads(z.read("kdtoy/docs.pyc")[16:])
         other = marshal.loads(z.read("kdtoy/used.pyc")[16:])
-    assert not [c for c in _strings(code) if "\n" in c]
-    assert "one line" in _strings(code) and "X" in _strings(code)
+    assert not [c for c in string_constants(code) if "\n" in c]
+    assert "one line" in string_constants(code) and "X" in string_constants(code)
 
     def calls(code):
         seen = []
@@ -198,14 +187,14 @@ def test_a_docs_only_module_ships_without_its_docstrings_and_passes_the_same_nam
     assert [c[:2] for c in shipped] == [c[:2] for c in original]  # the same objects, in order
     assert shipped[0][2] == "" and shipped[1][2] == ("attr", "") and shipped[2][2] == [("a", ""), ("b", "one line")]
     assert [d for *_, d in shipped[3:]] == ["pp", "qq"]  # the f-string's values stay, its text goes
-    assert "a\nb" in _strings(other)  # other modules: as they were
+    assert "a\nb" in string_constants(other)  # other modules: as they were
 
 
 def test_docs_stay_where_python_keeps_them(tmp_path, monkeypatch):
     # Below level 2 numpy attaches the docstrings, so they ship whole.
     monkeypatch.setattr(bytecode, "OPTIMIZE", 1)
     (code,) = bytecode.compile_sources([("kdtoy/docs.py", DOCS)], frozenset({"kdtoy/docs.py"}))
-    assert "\n    The answer.\n    " in _strings(marshal.loads(code[16:]))
+    assert "\n    The answer.\n    " in string_constants(marshal.loads(code[16:]))
 
 
 def test_a_full_copy_keeps_every_compiled_module(tmp_path, monkeypatch):
