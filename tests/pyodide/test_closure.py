@@ -144,4 +144,3 @@ json.dumps([sys.flags.optimize, f.__doc__, sys.modules["numpy._core._add_newdocs
         for name in bytecode.DOCS_ONLY:
             strings = string_constants(marshal.loads(z.read(name + "c")[16:]))
             assert strings and not [s for s in strings if "\n" in s], name
-
