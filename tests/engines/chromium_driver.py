@@ -103,6 +103,14 @@ class ChromiumDriver(EngineDriver):
     def console_errors(self) -> list[str]:
         return self._call(self._console_errors)
 
+    def responsive(self) -> bool:
+        if self._page is None:  # no page opened yet: only the browser itself can have gone
+            try:
+                return self._call(self._browser.is_connected)
+            except Exception:  # closed: its thread no longer takes calls
+                return False
+        return super().responsive()
+
     def _close(self) -> None:
         if self._context is not None:
             self._context.close()

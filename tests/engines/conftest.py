@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from engine_drivers import ENGINES, EngineUnavailable, launch
+from engine_drivers import CRASH_SIGNS, ENGINES, EngineUnavailable, KeptBrowser
 
 from kdsite.serve import make_server
 
@@ -25,11 +25,27 @@ def engine_site_url(built_site):
 
 
 @pytest.fixture(scope="session", params=ENGINES)
-def engine(request):
+def engine_browser(request):
     """One browser per engine, shared by the session's tests; pytest runs one engine at a time."""
     try:
-        driver = launch(request.param)
+        browser = KeptBrowser(request.param)
     except EngineUnavailable as reason:
         pytest.skip(f"{request.param} cannot run here: {reason}")
-    yield driver
-    driver.close()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def engine(engine_browser):
+    """The engine's browser, started again if it crashed under an earlier test."""
+    return engine_browser.driver()
+
+
+def pytest_collection_modifyitems(items):
+    """A test that fails because its browser crashed (CRASH_SIGNS) runs once more, in a new
+    browser, and pytest's summary counts it as rerun; any other failure fails at once."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        name = callspec.params.get("engine_browser") if callspec else None
+        if name in CRASH_SIGNS:
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=list(CRASH_SIGNS[name])))

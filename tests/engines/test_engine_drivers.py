@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
 import pytest
-from engine_drivers import EngineTimeout, JavaScriptError
+from engine_drivers import CRASH_SIGNS, EngineRestarted, EngineTimeout, JavaScriptError
 
 from kdsite.serve import make_server
 
@@ -93,3 +94,48 @@ def test_console_errors_are_collected_and_reset_by_open(engine, tiny_url):
     assert not any("fine" in e for e in errors), errors
     engine.open(tiny_url)
     assert engine.console_errors() == []
+
+
+def test_a_browser_that_stopped_answering_is_replaced(engine_browser, tiny_url):
+    """As after a crash: the next test gets a new browser, and a warning says so."""
+    gone = engine_browser.driver()
+    gone.open(tiny_url)
+    gone.close()
+    assert not gone.responsive()
+    with pytest.warns(EngineRestarted, match=engine_browser.name):
+        fresh = engine_browser.driver()
+    assert fresh is not gone
+    fresh.open(tiny_url)
+    assert fresh.evaluate("document.title") == "adapter"
+    assert engine_browser.driver() is fresh  # it answers: kept
+
+
+def test_a_test_reruns_only_when_its_browser_crashed(engine, request):
+    marker = request.node.get_closest_marker("flaky")
+    assert marker is not None and marker.kwargs == {"reruns": 1, "only_rerun": list(CRASH_SIGNS[engine.name])}
+
+
+# Errors as the drivers raised them ("ExceptionName: message", what the rerun plugin matches).
+CRASHED = [
+    ("webkit", "WebDriverException: Message: Could not parse script result\n"),
+    ("webkit", "InvalidSessionIdException: Message: session deleted because of page crash or hang.; For "
+               "documentation on this error, please visit: https://www.selenium.dev/documentation/webdriver/"
+               "troubleshooting/errors#invalidsessionidexception"),
+    ("chromium", "Error: Page.evaluate: Target crashed"),
+    ("firefox", "RuntimeError: firefox: the helper exited (1): "),
+]
+FAILED = [
+    "EngineTimeout: webkit: 'document.title === \\'x\\'' was not true within 180 s; page errors: []",
+    "JavaScriptError: 'kdsite.embeds[0].x' threw: TypeError: undefined is not an object",
+    "AssertionError: assert '0.5' == '0.6'",
+]
+
+
+@pytest.mark.parametrize(("name", "raised"), CRASHED)
+def test_a_crash_is_told_by_its_error(name, raised):
+    assert any(re.search(sign, raised) for sign in CRASH_SIGNS[name])
+
+
+@pytest.mark.parametrize("raised", FAILED)
+def test_a_failure_is_not_taken_for_a_crash(raised):
+    assert not any(re.search(sign, raised) for signs in CRASH_SIGNS.values() for sign in signs)
