@@ -42,6 +42,7 @@ class ChromiumDriver(EngineDriver):
         # browser tests' session fixture does), so this one lives on a thread of its own.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kd-engine-chromium")
         self._context = self._page = None
+        self._closed = False
         self._errors: list[str] = []
         self._call(lambda: self._start(path))
 
@@ -111,13 +112,29 @@ class ChromiumDriver(EngineDriver):
                 return False
         return super().responsive()
 
+    def crash_page(self) -> None:
+        from playwright.sync_api import Error
+
+        try:
+            self._call(lambda: self._page.goto("chrome://crash", timeout=30_000))
+        except Error:  # the navigation fails as its page crashes
+            pass
+
     def _close(self) -> None:
-        if self._context is not None:
-            self._context.close()
-        self._browser.close()
-        self._playwright.stop()
+        # Each step even if one before it failed (a crashed page's context may not close cleanly).
+        try:
+            if self._context is not None:
+                self._context.close()
+        finally:
+            try:
+                self._browser.close()
+            finally:
+                self._playwright.stop()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             self._call(self._close)
         finally:

@@ -41,9 +41,12 @@ def engine(engine_browser):
     return engine_browser.driver()
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """A test that fails because its browser crashed (CRASH_SIGNS) runs once more, in a new
-    browser, and pytest's summary counts it as rerun; any other failure fails at once."""
+    browser, and pytest's summary counts it as rerun; any other failure fails at once. Not under
+    --pdb (the plugin refuses reruns there) or without the plugin (-p no:rerunfailures)."""
+    if config.option.usepdb or not config.pluginmanager.hasplugin("rerunfailures"):
+        return
     for item in items:
         callspec = getattr(item, "callspec", None)
         name = callspec.params.get("engine_browser") if callspec else None

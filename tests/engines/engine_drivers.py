@@ -12,24 +12,27 @@ JavaScript is passed as an *expression* string, e.g. "document.title" or
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any
 
 ENGINES = ("chromium", "firefox", "webkit")
 # Pyodide boots in the page's worker: over a minute on a busy 2-core machine is possible.
 DEFAULT_TIMEOUT_S = 180.0
-# What each engine's driver raises when the browser (or its page's process) crashed under a test,
-# as regular expressions over "ExceptionName: message". A test that fails so is run once more, in
-# a new browser (conftest.py); one that fails again fails. Seen: WebKitGTK 2.50's web process
-# segfaulting in JavaScriptCore in a worker thread, once in about ten runs of the WebKit tests
-# (2026-12): the call under way gets "Could not parse script result", every later one "session
-# deleted because of page crash or hang". Chromium's and Firefox's: what Playwright and our Firefox
-# helper (puppeteer) raise for a crashed page or browser (not seen here).
+# What each engine's driver raises when its page's process (or the whole browser) crashed under a
+# test, as regular expressions over "ExceptionName: message" (is_crash; pytest-rerunfailures reads
+# the same). A test that fails so is run once more, in a new browser (conftest.py); one that fails
+# again fails. test_engine_drivers.py crashes a page in each engine and checks that the error says
+# so. Also seen: WebKitGTK 2.50's web process segfaulted in JavaScriptCore in a worker thread once in
+# about ten runs of the WebKit tests here (2026-12); the call under way got "Could not parse script
+# result", and every later one an InvalidSessionIdException. Not seen yet: Playwright's "page
+# crashed" (a crash during a navigation) and Firefox's helper exiting (the whole browser gone).
 CRASH_SIGNS = {
-    "chromium": (r"Target crashed", r"Target page, context or browser has been closed"),
-    "firefox": (r"firefox: the helper exited", r"Target closed", r"Connection closed"),
-    "webkit": (r"page crash or hang", r"Could not parse script result"),
+    "chromium": (r"Target crashed", r"[Pp]age crashed"),
+    "firefox": (r"firefox: the page crashed", r"firefox: the helper exited"),
+    "webkit": (r"page crash or hang", r"Could not parse script result", r"^InvalidSessionIdException: "),
 }
 
 
@@ -47,6 +50,40 @@ class EngineTimeout(AssertionError):
 
 class EngineRestarted(UserWarning):
     """A shared browser stopped answering (it crashed or hung) and a new one was started."""
+
+
+def is_crash(engine: str, error: BaseException) -> bool:
+    """Whether `error`, or an error it was raised from or while handling, says `engine` crashed."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if any(re.search(sign, f"{type(error).__name__}: {error}") for sign in CRASH_SIGNS[engine]):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def descendant_pids(root: int, marker: str) -> list[int]:
+    """The processes below `root` (Linux /proc) whose command line contains `marker`."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):  # not a process, or it just ended
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for pid in children.get(todo.pop(), []):
+            todo.append(pid)
+            try:
+                if marker in (Path("/proc") / str(pid) / "cmdline").read_text().replace("\0", " "):
+                    found.append(pid)
+            except OSError:
+                pass
+    return found
 
 
 def json_expression(expression: str) -> str:
@@ -106,11 +143,17 @@ class EngineDriver(ABC):
         """Quit the browser and every process started for it."""
 
     def responsive(self) -> bool:
-        """Whether the browser still answers a script: False once it crashed or was closed."""
+        """Whether the browser still answers a script: False once it or its page crashed, or it
+        was closed. A hung page keeps this waiting for the driver's own timeout."""
         try:
             return self.evaluate("true") is True
         except Exception:  # whatever a dead browser's driver raises
             return False
+
+    @abstractmethod
+    def crash_page(self) -> None:
+        """Make the process of the page shown crash, as a browser bug would (for the tests of
+        how a crash is told and handled)."""
 
     def set_offline(self, offline: bool) -> None:
         """Take the whole browser offline (True) or back online (False), for every page and worker.
@@ -169,19 +212,30 @@ class KeptBrowser:
     def __init__(self, name: str) -> None:
         self.name = name
         self._driver = launch(name)
+        self._broken: Exception | None = None  # why it could not be started again
 
     def driver(self) -> EngineDriver:
         """The browser, or a new one (with an EngineRestarted warning) if it no longer answers."""
+        if self._broken is not None:
+            raise RuntimeError(f"{self.name} could not be started again after it stopped answering") from self._broken
         if not self._driver.responsive():
+            self._close_quietly()
+            try:
+                self._driver = launch(self.name)
+            except Exception as error:
+                self._broken = error  # later tests fail at once instead of each trying again
+                raise
             warnings.warn(EngineRestarted(f"{self.name} no longer answered (it crashed or hung under an earlier "
                                           "test, or this test's first run); a new browser was started"),
                           stacklevel=2)
-            try:
-                self._driver.close()
-            except Exception:  # a crashed browser may not quit cleanly; its processes are gone
-                pass
-            self._driver = launch(self.name)
         return self._driver
 
+    def _close_quietly(self) -> None:
+        try:
+            self._driver.close()
+        except Exception:  # a browser whose page or process crashed may not quit cleanly
+            pass
+
     def close(self) -> None:
-        self._driver.close()
+        if self._broken is None:
+            self._close_quietly()

@@ -21,6 +21,10 @@ FIREFOXES = ("/usr/bin/firefox-esr", "/usr/bin/firefox")
 START_TIMEOUT_S = 240.0
 # Time the helper gets beyond a browser-side timeout to report it before we give up on it.
 MARGIN_S = 30.0
+# The document Firefox shows in a tab whose content process crashed (its document.documentURI;
+# location still names the page that crashed). That page answers scripts, so a crash shows only as
+# the call under way failing ("Waiting failed") and then as this document.
+TAB_CRASHED = "about:tabcrashed"
 
 
 def firefox_path() -> str:
@@ -97,8 +101,17 @@ class FirefoxDriver(EngineDriver):
         if answer.get("id") != self._next_id:
             raise RuntimeError(f"firefox: answer {answer} is not for request {self._next_id}")
         if not answer["ok"]:
+            if op != "evaluate" and self._tab_crashed():
+                raise HelperError(f"firefox: the page crashed (its content process ended; the tab shows "
+                                  f"{TAB_CRASHED}): {op} failed: {answer['error']}", False)
             raise HelperError(f"firefox: {op} failed: {answer['error']}", answer.get("timeout", False))
         return answer["value"]
+
+    def _tab_crashed(self) -> bool:
+        try:
+            return str(self.evaluate("document.documentURI")).startswith(TAB_CRASHED)
+        except Exception:  # the helper itself is gone: it says so on the next request
+            return False
 
     def open(self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._request("open", timeout_s, url=url, timeoutMs=timeout_s * 1000)
@@ -125,6 +138,17 @@ class FirefoxDriver(EngineDriver):
 
     def set_offline(self, offline: bool) -> None:
         self._request("offline", offline=offline)
+
+    def responsive(self) -> bool:
+        return super().responsive() and not self._tab_crashed()
+
+    def crash_page(self) -> None:
+        import signal
+
+        from engine_drivers import descendant_pids
+
+        for pid in descendant_pids(self._process.pid, "-isForBrowser"):  # the content processes
+            os.kill(pid, signal.SIGKILL)
 
     def close(self) -> None:
         try:

@@ -134,6 +134,15 @@ class WebKitDriver(EngineDriver):
     def console_errors(self) -> list[str]:
         return json.loads(self._driver.execute_script("return JSON.stringify(window.__kdEngineErrors || [])"))
 
+    def crash_page(self) -> None:
+        import signal
+
+        from engine_drivers import descendant_pids
+
+        # SIGKILL: the web process handles SIGSEGV itself (JavaScriptCore's WebAssembly bounds checks).
+        for pid in descendant_pids(self._driver.service.process.pid, "WebKitWebProcess"):
+            os.kill(pid, signal.SIGKILL)
+
     def close(self) -> None:
         try:
             self._driver.quit()
