@@ -28,6 +28,10 @@ def browser_conftest():
     return module
 
 
+# How long a page may take to answer responsive() before it counts as hung.
+PROBE_TIMEOUT_S = 30.0
+
+
 class ChromiumDriver(EngineDriver):
     """Headless Debian Chromium; only requests to 127.0.0.1, data: and blob: go through."""
 
@@ -105,12 +109,14 @@ class ChromiumDriver(EngineDriver):
         return self._call(self._console_errors)
 
     def responsive(self) -> bool:
-        if self._page is None:  # no page opened yet: only the browser itself can have gone
-            try:
+        try:
+            if self._page is None:  # no page opened yet: only the browser itself can have gone
                 return self._call(self._browser.is_connected)
-            except Exception:  # closed: its thread no longer takes calls
-                return False
-        return super().responsive()
+            # Not evaluate(): Playwright's evaluate has no timeout, and a hung page would stop the run.
+            self._call(lambda: self._page.wait_for_function("true", timeout=PROBE_TIMEOUT_S * 1000))
+            return True
+        except Exception:  # crashed, hung, or closed (its thread no longer takes calls)
+            return False
 
     def crash_page(self) -> None:
         from playwright.sync_api import Error

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from engine_drivers import CRASH_SIGNS, ENGINES, EngineUnavailable, KeptBrowser
+from engine_drivers import CRASH_SIGNS, ENGINES, NOT_RERUN, EngineUnavailable, KeptBrowser
 
 from kdsite.serve import make_server
 
@@ -51,4 +51,5 @@ def pytest_collection_modifyitems(config, items):
         callspec = getattr(item, "callspec", None)
         name = callspec.params.get("engine_browser") if callspec else None
         if name in CRASH_SIGNS:
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=list(CRASH_SIGNS[name])))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=list(CRASH_SIGNS[name]),
+                                              rerun_except=list(NOT_RERUN)))

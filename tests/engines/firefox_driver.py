@@ -85,7 +85,7 @@ class FirefoxDriver(EngineDriver):
         try:
             line = self._lines.get(timeout=timeout_s)
         except queue.Empty:
-            self._process.kill()
+            self._stop_helper()
             raise EngineTimeout(f"firefox: the helper did not answer within {timeout_s:g} s") from None
         if line is None:
             self._process.wait()
@@ -106,6 +106,15 @@ class FirefoxDriver(EngineDriver):
                                   f"{TAB_CRASHED}): {op} failed: {answer['error']}", False)
             raise HelperError(f"firefox: {op} failed: {answer['error']}", answer.get("timeout", False))
         return answer["value"]
+
+    def _stop_helper(self) -> None:
+        # SIGTERM first: puppeteer then closes the Firefox it started (it runs detached, so a
+        # SIGKILL to Node alone would leave it running beside the next one).
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
 
     def _tab_crashed(self) -> bool:
         try:
@@ -143,12 +152,9 @@ class FirefoxDriver(EngineDriver):
         return super().responsive() and not self._tab_crashed()
 
     def crash_page(self) -> None:
-        import signal
+        from engine_drivers import descendant_pids, kill
 
-        from engine_drivers import descendant_pids
-
-        for pid in descendant_pids(self._process.pid, "-isForBrowser"):  # the content processes
-            os.kill(pid, signal.SIGKILL)
+        kill(descendant_pids(self._process.pid, "-isForBrowser"))  # its content processes
 
     def close(self) -> None:
         try:

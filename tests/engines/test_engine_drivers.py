@@ -8,7 +8,10 @@ import warnings
 
 import engine_drivers
 import pytest
-from engine_drivers import CRASH_SIGNS, EngineRestarted, EngineTimeout, JavaScriptError, is_crash
+from engine_drivers import CRASH_SIGNS, NOT_RERUN, EngineRestarted, EngineTimeout, JavaScriptError, is_crash
+from firefox_driver import HelperError
+from playwright.sync_api import Error as PlaywrightError
+from selenium.common.exceptions import InvalidSessionIdException, NoSuchElementException, WebDriverException
 
 from kdsite.serve import make_server
 
@@ -106,6 +109,8 @@ def test_a_crashed_page_fails_its_test_as_a_crash_and_the_next_gets_a_new_browse
     with pytest.raises(Exception) as raised:
         crashed.wait_until("false", timeout_s=60)
     assert is_crash(engine_browser.name, raised.value), raised.value
+    crashed.close()  # a browser whose page crashed quits cleanly, and a second time changes nothing
+    crashed.close()
     with pytest.warns(EngineRestarted, match=engine_browser.name):
         fresh = engine_browser.driver()
     fresh.open(tiny_url)
@@ -113,11 +118,11 @@ def test_a_crashed_page_fails_its_test_as_a_crash_and_the_next_gets_a_new_browse
 
 
 def test_a_test_reruns_only_when_its_browser_crashed(engine, request):
-    if request.config.option.usepdb:
-        pytest.skip("under --pdb nothing is rerun (pytest-rerunfailures refuses)")
-    assert request.config.pluginmanager.hasplugin("rerunfailures")
+    if request.config.option.usepdb or not request.config.pluginmanager.hasplugin("rerunfailures"):
+        pytest.skip("nothing is rerun under --pdb or without pytest-rerunfailures")
     marker = request.node.get_closest_marker("flaky")
-    assert marker is not None and marker.kwargs == {"reruns": 1, "only_rerun": list(CRASH_SIGNS[engine.name])}
+    assert marker is not None and marker.kwargs == {"reruns": 1, "only_rerun": list(CRASH_SIGNS[engine.name]),
+                                                    "rerun_except": list(NOT_RERUN)}
 
 
 def test_a_browser_that_cannot_be_started_again_fails_later_tests_at_once(monkeypatch):
@@ -149,12 +154,46 @@ def test_a_browser_that_cannot_be_started_again_fails_later_tests_at_once(monkey
     kept.close()  # nothing is left to close
 
 
+# What each driver raised on a crash: seen in a real crash here (the page crashes above, and
+# WebKit's segfault in JavaScriptCore), and Playwright's word for a crash during a navigation.
+CRASHED = [
+    ("webkit", WebDriverException("Could not parse script result")),
+    ("webkit", InvalidSessionIdException("session deleted because of page crash or hang.")),
+    ("webkit", InvalidSessionIdException("")),
+    ("chromium", PlaywrightError("Page.evaluate: Target crashed")),
+    ("chromium", PlaywrightError("Page.goto: Navigation failed because page crashed!")),
+    ("firefox", HelperError("firefox: the page crashed (its content process ended; the tab shows about:tabcrashed): "
+                            "waitUntil failed: Waiting failed", False)),
+]
+
+
+@pytest.mark.parametrize(("name", "error"), CRASHED, ids=lambda value: value if isinstance(value, str) else "")
+def test_a_crash_is_told_by_its_error(name, error):
+    assert is_crash(name, error)
+    try:
+        raise RuntimeError("the test's own step failed") from error
+    except RuntimeError as wrapped:
+        assert is_crash(name, wrapped)  # read along the chain, as pytest-rerunfailures reads it
+
+
+def test_a_crash_hidden_by_from_none_is_not_read():
+    try:
+        try:
+            raise InvalidSessionIdException("session deleted because of page crash or hang.")
+        except InvalidSessionIdException:
+            raise AssertionError("the page showed the wrong value") from None
+    except AssertionError as error:
+        assert not is_crash("webkit", error)
+
+
 # Failures that are not crashes, as the drivers word them: none may be rerun.
 FAILED = [
     EngineTimeout("webkit: 'document.title === \\'x\\'' was not true within 180 s; page errors: []"),
     JavaScriptError("'kdsite.embeds[0].x' threw: TypeError: undefined is not an object"),
     AssertionError("assert '0.5' == '0.6'"),
-    RuntimeError("firefox: waitUntil failed: Waiting failed"),
+    HelperError("firefox: waitUntil failed: Waiting failed", False),
+    NoSuchElementException("no such element: Unable to locate element: #kd-missing"),
+    PlaywrightError("Page.evaluate: ReferenceError: kdsite is not defined"),
 ]
 
 

@@ -28,6 +28,9 @@ ERROR_HOOKS = """(() => {
   addEventListener("unhandledrejection", (event) => errors.push(`unhandled rejection: ${event.reason}`));
   return true;
 })()"""
+# wait_until's scripts throw only Errors: WebKitWebDriver takes a thrown string for the script's result
+# and then fails to parse it ("Could not parse script result"), which CRASH_SIGNS reads as a crash.
+RETHROW = "throw error instanceof Error ? error : new Error(String(error));"
 # Selenium's names for the keys tests press; other keys are sent as the characters they are.
 KEY_NAMES = {"ArrowRight": "ARROW_RIGHT", "ArrowLeft": "ARROW_LEFT", "ArrowUp": "ARROW_UP",
              "ArrowDown": "ARROW_DOWN", "Home": "HOME", "End": "END", "PageUp": "PAGE_UP",
@@ -110,9 +113,10 @@ class WebKitDriver(EngineDriver):
         from selenium.common.exceptions import TimeoutException
         from selenium.webdriver.support.wait import WebDriverWait
 
+        script = f"try {{ return !!({expression}); }} catch (error) {{ {RETHROW} }}"
         try:
             WebDriverWait(self._driver, timeout_s, poll_frequency=0.1).until(
-                lambda driver: driver.execute_script(f"return !!({expression})"))
+                lambda driver: driver.execute_script(script))
         except TimeoutException:
             raise EngineTimeout(self.timeout_message(expression, timeout_s)) from None
 
@@ -135,13 +139,10 @@ class WebKitDriver(EngineDriver):
         return json.loads(self._driver.execute_script("return JSON.stringify(window.__kdEngineErrors || [])"))
 
     def crash_page(self) -> None:
-        import signal
-
-        from engine_drivers import descendant_pids
+        from engine_drivers import descendant_pids, kill
 
         # SIGKILL: the web process handles SIGSEGV itself (JavaScriptCore's WebAssembly bounds checks).
-        for pid in descendant_pids(self._driver.service.process.pid, "WebKitWebProcess"):
-            os.kill(pid, signal.SIGKILL)
+        kill(descendant_pids(self._driver.service.process.pid, "WebKitWebProcess"))
 
     def close(self) -> None:
         try:
