@@ -149,7 +149,11 @@ class FirefoxDriver(EngineDriver):
         self._request("offline", offline=offline)
 
     def responsive(self) -> bool:
-        return super().responsive() and not self._tab_crashed()
+        # One round trip: a crashed tab still answers scripts, so the page it shows tells.
+        try:
+            return not str(self.evaluate("document.documentURI")).startswith(TAB_CRASHED)
+        except Exception:  # the helper or Firefox is gone
+            return False
 
     def crash_page(self) -> None:
         from engine_drivers import descendant_pids, kill
