@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import signal
 import warnings
 from abc import ABC, abstractmethod
-from pathlib import Path
 from typing import Any
 
 ENGINES = ("chromium", "firefox", "webkit")
@@ -71,34 +68,14 @@ def is_crash(engine: str, error: BaseException) -> bool:
     return False
 
 
-def descendant_pids(root: int, marker: str) -> list[int]:
-    """The processes below `root` (Linux /proc) whose command line contains `marker`."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):  # it just ended
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        for pid in children.get(todo.pop(), []):
-            todo.append(pid)
-            try:
-                if marker.encode() in (Path("/proc") / str(pid) / "cmdline").read_bytes():
-                    found.append(pid)
-            except OSError:  # it just ended
-                pass
-    return found
+def kill_descendants(root: int, marker: str) -> None:
+    """SIGKILL every process below `root` whose command line contains `marker`."""
+    import psutil
 
-
-def kill(pids: list[int]) -> None:
-    """SIGKILL each process of `pids` that is still running."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+    for process in psutil.Process(root).children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):  # it ended meanwhile
+            if marker in " ".join(process.cmdline()):
+                process.kill()
 
 
 def json_expression(expression: str) -> str:

@@ -156,9 +156,9 @@ class FirefoxDriver(EngineDriver):
             return False
 
     def crash_page(self) -> None:
-        from engine_drivers import descendant_pids, kill
+        from engine_drivers import kill_descendants
 
-        kill(descendant_pids(self._process.pid, "-isForBrowser"))  # its content processes
+        kill_descendants(self._process.pid, "-isForBrowser")  # its content processes
 
     def close(self) -> None:
         try:

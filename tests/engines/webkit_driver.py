@@ -139,10 +139,10 @@ class WebKitDriver(EngineDriver):
         return json.loads(self._driver.execute_script("return JSON.stringify(window.__kdEngineErrors || [])"))
 
     def crash_page(self) -> None:
-        from engine_drivers import descendant_pids, kill
+        from engine_drivers import kill_descendants
 
         # SIGKILL: the web process handles SIGSEGV itself (JavaScriptCore's WebAssembly bounds checks).
-        kill(descendant_pids(self._driver.service.process.pid, "WebKitWebProcess"))
+        kill_descendants(self._driver.service.process.pid, "WebKitWebProcess")
 
     def close(self) -> None:
         try:
